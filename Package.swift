@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "SignalMiner",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "signal-miner", targets: ["signal-miner"]),
+    .library(name: "SignalMinerKit", targets: ["Parquet", "NumeraiData", "Boosting", "Scoring", "GFlowNet", "Mining", "Report"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+  ],
+  targets: [
+    // MARK: - Library modules (see DESIGN.md for who depends on whom)
+    .target(name: "Parquet"),
+    .target(name: "NumeraiData", dependencies: ["Parquet"]),
+    .target(name: "Boosting", dependencies: ["NumeraiData", .product(name: "Numerics", package: "swift-numerics")]),
+    .target(name: "Scoring", dependencies: ["NumeraiData", .product(name: "Numerics", package: "swift-numerics")]),
+    .target(name: "GFlowNet", dependencies: [.product(name: "Numerics", package: "swift-numerics")]),
+    .target(name: "Mining", dependencies: ["Boosting", "Scoring", "GFlowNet", .product(name: "GRDB", package: "GRDB.swift")]),
+    .target(name: "Report", dependencies: ["Scoring", "Mining"]),
+
+    // MARK: - Command line
+    .executableTarget(
+      name: "signal-miner",
+      dependencies: [
+        "Parquet", "NumeraiData", "Boosting", "Scoring", "GFlowNet", "Mining", "Report",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    // MARK: - Tests
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .testTarget(name: "ParquetTests", dependencies: ["Parquet", "TestSupport"]),
+    .testTarget(name: "NumeraiDataTests", dependencies: ["NumeraiData", "TestSupport"]),
+    .testTarget(name: "BoostingTests", dependencies: ["Boosting", "TestSupport"]),
+    .testTarget(name: "ScoringTests", dependencies: ["Scoring", "TestSupport"]),
+    .testTarget(name: "GFlowNetTests", dependencies: ["GFlowNet", "TestSupport"]),
+    .testTarget(name: "MiningTests", dependencies: ["Mining", "TestSupport"]),
+    .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
+  ]
+)

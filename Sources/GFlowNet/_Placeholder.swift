@@ -1,0 +1,1 @@
+// Placeholder so the target builds before its first real source lands; delete it then.

@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// The `signal-miner` command: mine diverse, benchmark-beating GBDT models for Numerai Classic.
+@main
+struct SignalMiner: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "signal-miner",
+    abstract: "Mine diverse, benchmark-beating gradient-boosted-tree models for the Numerai Classic tournament.",
+    version: "0.1.0",
+    subcommands: [
+      DataCommand.self,
+    ])
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// Runs Python peers (pyarrow, LightGBM, numerai-tools, scikit-learn) from interop tests.
+///
+/// Python is only ever used by tests and `bench/`, never by the product. Missing packages are installed
+/// with `pip install` on first use, so CI needs nothing but `python3` with pip.
+public enum PythonPeer {
+  /// What went wrong running Python.
+  public struct Failure: Error, CustomStringConvertible {
+    public let description: String
+  }
+
+  /// The interpreter: `$SIGNALMINER_PYTHON`, else `python3`.
+  public static var interpreter: String {
+    ProcessInfo.processInfo.environment["SIGNALMINER_PYTHON"] ?? "python3"
+  }
+
+  private static let installLock = NSLock()
+  nonisolated(unsafe) private static var installed: Set<String> = []
+
+  /// Makes sure `modules` import; pip-installs `packages` (same order, pip names) otherwise.
+  public static func require(modules: [String], packages: [String]) throws {
+    installLock.lock()
+    defer { installLock.unlock() }
+    let key = modules.joined(separator: ",")
+    if installed.contains(key) { return }
+    let probe = modules.map { "import \($0)" }.joined(separator: "; ")
+    if (try? run(arguments: ["-c", probe])) == nil {
+      _ = try run(arguments: ["-m", "pip", "install", "--quiet", "--disable-pip-version-check"] + packages)
+      _ = try run(arguments: ["-c", probe])
+    }
+    installed.insert(key)
+  }
+
+  /// Runs a Python script with arguments; returns its standard output, throws with stderr on failure.
+  @discardableResult
+  public static func run(script: String, arguments: [String] = []) throws -> String {
+    try run(arguments: ["-c", script] + arguments)
+  }
+
+  /// Runs the interpreter with raw arguments.
+  @discardableResult
+  public static func run(arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [interpreter] + arguments
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    // Read both pipes concurrently so a chatty process cannot fill one and block.
+    nonisolated(unsafe) var errData = Data()
+    let errReader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+    errReader.start()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    while !errReader.isFinished { usleep(1000) }
+    guard process.terminationStatus == 0 else {
+      throw Failure(
+        description: "python exited \(process.terminationStatus): \(String(decoding: errData, as: UTF8.self))")
+    }
+    return String(decoding: outData, as: UTF8.self)
+  }
+}
+
+/// A fresh temporary directory for one test, removed by `remove()`.
+public struct TemporaryDirectory: Sendable {
+  /// The directory's path.
+  public let path: String
+
+  /// Creates a unique directory under the system temporary directory.
+  public init(prefix: String = "signalminer") throws {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    path = url.path
+  }
+
+  /// `path/name`.
+  public func file(_ name: String) -> String { path + "/" + name }
+
+  /// Deletes the directory and everything in it.
+  public func remove() { try? FileManager.default.removeItem(atPath: path) }
+}
