@@ -9,5 +9,6 @@ struct SignalMiner: AsyncParsableCommand {
     version: "0.1.0",
     subcommands: [
       DataCommand.self,
+      GFNCommand.self,
     ])
 }

@@ -1,0 +1,9 @@
+/// The training objectives the trainer can use.
+public enum LossKind: String, Sendable, CaseIterable {
+  /// Trajectory balance.
+  case tb
+  /// Detailed balance.
+  case db
+  /// Sub-trajectory balance (λ = `TrainerConfiguration.lambda`).
+  case subtb
+}
