@@ -43,6 +43,21 @@ public struct PolicyNetwork: Sendable {
     return input
   }
 
+  /// The distinct states in order of first appearance, and for each input position the index of its state
+  /// among them. A batch of trajectories revisits the same states many times; evaluating each distinct
+  /// state once (and summing the output gradients of its repeats) gives the same outputs and gradients.
+  public static func deduplicate<S: Hashable>(_ states: [S]) -> (unique: [S], index: [Int]) {
+    var position: [S: Int] = [:]
+    var unique: [S] = []
+    let index = states.map { s in
+      if let i = position[s] { return i }
+      position[s] = unique.count
+      unique.append(s)
+      return unique.count - 1
+    }
+    return (unique, index)
+  }
+
   /// Output rows for `states`; keeps activations for a backward pass if `caching`.
   public mutating func outputs<E: Environment>(for states: [E.State], in environment: E, caching: Bool) -> [Float] {
     network.forward(Self.encode(states, in: environment), rows: states.count, caching: caching)

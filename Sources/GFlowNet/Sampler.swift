@@ -19,7 +19,8 @@ public struct Sampler: Sendable {
 
   /// `count` trajectories from `environment`'s initial state.
   ///
-  /// - Complexity: one batched forward pass per step of the longest trajectory.
+  /// - Complexity: one batched forward pass (over the distinct current states) per step of the longest
+  ///   trajectory.
   public func sample<E: Environment, G: RandomNumberGenerator>(
     _ count: Int, from environment: E, policy: inout PolicyNetwork, using rng: inout G
   ) -> [Trajectory<E.State>] {
@@ -30,13 +31,15 @@ public struct Sampler: Sendable {
     let width = policy.outputWidth
     while !active.isEmpty {
       let states = active.map { trajectories[$0].terminalState }
-      let outputs = policy.outputs(for: states, in: environment, caching: false)
+      let (unique, row) = PolicyNetwork.deduplicate(states)
+      let outputs = policy.outputs(for: unique, in: environment, caching: false)
       var stillActive: [Int] = []
       outputs.withUnsafeBufferPointer { out in
         for (r, index) in active.enumerated() {
           let mask = environment.forwardMask(states[r])
-          let row = UnsafeBufferPointer(rebasing: out[(r * width)..<(r * width + policy.actionCount)])
-          let logp = MaskedLogSoftmax.logProbabilities(row, mask: mask, temperature: temperature)
+          let start = row[r] * width
+          let logits = UnsafeBufferPointer(rebasing: out[start..<(start + policy.actionCount)])
+          let logp = MaskedLogSoftmax.logProbabilities(logits, mask: mask, temperature: temperature)
           let action = draw(logp, mask: mask, using: &rng)
           trajectories[index].actions.append(action)
           if action != environment.exitAction {

@@ -72,7 +72,7 @@ public struct Trainer<E: Environment>: Sendable {
 
   /// One Adam step on `trajectories` with the given log rewards; returns the loss before the step.
   ///
-  /// - Complexity: one forward and one backward pass over all states of the batch.
+  /// - Complexity: one forward and one backward pass over the distinct states of the batch.
   @discardableResult
   public mutating func update(_ trajectories: [Trajectory<E.State>], logRewards: [Double]) -> Double {
     precondition(trajectories.count == logRewards.count && !trajectories.isEmpty)
@@ -87,7 +87,9 @@ public struct Trainer<E: Environment>: Sendable {
     let rows = states.count
     let width = policy.outputWidth
     let a = policy.actionCount
-    let outputs = policy.outputs(for: states, in: environment, caching: true)
+    // Row r of the batch is row `unique[r]` of the network's input: each distinct state is evaluated once.
+    let (distinct, uniqueRow) = PolicyNetwork.deduplicate(states)
+    let outputs = policy.outputs(for: distinct, in: environment, caching: true)
     var logPF = [Double](repeating: 0, count: rows)
     var logPB = [Double](repeating: 0, count: rows)
     var logF = [Double](repeating: 0, count: rows)
@@ -99,11 +101,12 @@ public struct Trainer<E: Environment>: Sendable {
         for (k, state) in trajectory.states.enumerated() {
           let r = offsets[i] + k
           let action = trajectory.actions[k]
+          let u = uniqueRow[r] * width
           let lp = MaskedLogSoftmax.logProbabilities(
-            UnsafeBufferPointer(rebasing: out[(r * width)..<(r * width + a)]), mask: environment.forwardMask(state))
+            UnsafeBufferPointer(rebasing: out[u..<(u + a)]), mask: environment.forwardMask(state))
           forwardLogProbabilities.append(lp)
           logPF[r] = lp[action]
-          logF[r] = Double(out[r * width + policy.flowColumn])
+          logF[r] = Double(out[u + policy.flowColumn])
           guard action != environment.exitAction else { continue }
           let child = trajectory.states[k + 1]
           let b = environment.backwardAction(undoing: action, from: state)
@@ -111,7 +114,7 @@ public struct Trainer<E: Environment>: Sendable {
           if policy.uniformBackward {
             logPB[r] = -log(Double(mask.reduce(0) { $0 + ($1 ? 1 : 0) }))
           } else {
-            let start = (r + 1) * width + a
+            let start = uniqueRow[r + 1] * width + a
             let lq = MaskedLogSoftmax.logProbabilities(
               UnsafeBufferPointer(rebasing: out[start..<(start + policy.backwardActionCount)]), mask: mask)
             backwardLogProbabilities[r] = lq
@@ -123,26 +126,27 @@ public struct Trainer<E: Environment>: Sendable {
     }
     let scores = TrajectoryScores(offsets: offsets, logPF: logPF, logPB: logPB, logF: logF, logReward: logRewards)
     let gradient = loss.evaluate(scores, logZ: Double(logZ))
-    var outputGradient = [Float](repeating: 0, count: rows * width)
+    var outputGradient = [Float](repeating: 0, count: distinct.count * width)
     outputGradient.withUnsafeMutableBufferPointer { g in
       for (i, trajectory) in trajectories.enumerated() {
         for k in trajectory.states.indices {
           let r = offsets[i] + k
+          let u = uniqueRow[r] * width
           MaskedLogSoftmax.backward(
             logProbabilities: forwardLogProbabilities[r], chosen: trajectory.actions[k], upstream: gradient.logPF[r],
-            into: UnsafeMutableBufferPointer(rebasing: g[(r * width)..<(r * width + a)]))
+            into: UnsafeMutableBufferPointer(rebasing: g[u..<(u + a)]))
           if backwardActions[r] >= 0 {
-            let start = (r + 1) * width + a
+            let start = uniqueRow[r + 1] * width + a
             MaskedLogSoftmax.backward(
               logProbabilities: backwardLogProbabilities[r], chosen: backwardActions[r], upstream: gradient.logPB[r],
               into: UnsafeMutableBufferPointer(rebasing: g[start..<(start + policy.backwardActionCount)]))
           }
-          g[r * width + policy.flowColumn] += Float(gradient.logF[r])
+          g[u + policy.flowColumn] += Float(gradient.logF[r])
         }
       }
     }
     policy.network.zeroGradients()
-    policy.network.backward(outputGradient, rows: rows)
+    policy.network.backward(outputGradient, rows: distinct.count)
     optimizer.beginStep()
     optimizer.update(&policy.network)
     if loss.usesLogZ {
