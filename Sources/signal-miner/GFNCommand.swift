@@ -30,14 +30,18 @@ struct HyperGridCommand: AsyncParsableCommand {
   @Option(help: "Random seed.") var seed: UInt64 = 0
   @Flag(help: "Print the result as one JSON line.") var json = false
 
+  /// Range checks; they throw `GFlowNetError` rather than `ValidationError` so the command exits with code 1.
   func validate() throws {
-    guard ndim >= 1 else { throw ValidationError("--ndim must be at least 1, got \(ndim)") }
-    guard height >= 2 else { throw ValidationError("--height must be at least 2, got \(height)") }
-    guard LossKind(rawValue: loss) != nil else { throw ValidationError("--loss must be tb, db or subtb, got \(loss)") }
-    guard trajectories >= 1 else { throw ValidationError("--trajectories must be at least 1, got \(trajectories)") }
-    guard Double(ndim) * log2(Double(height)) <= 24 else {
-      throw ValidationError("--ndim \(ndim) --height \(height) has too many states for exact evaluation (at most 2^24)")
+    func check(_ ok: Bool, _ name: String, _ value: Any, _ expected: String) throws {
+      if !ok { throw GFlowNetError.invalidArgument(name: "--\(name)", value: "\(value)", expected: expected) }
     }
+    try check(ndim >= 1, "ndim", ndim, "at least 1")
+    try check(height >= 2, "height", height, "at least 2")
+    try check(LossKind(rawValue: loss) != nil, "loss", loss, "tb, db or subtb")
+    try check(trajectories >= 1, "trajectories", trajectories, "at least 1")
+    try check(
+      Double(ndim) * log2(Double(height)) <= 24, "ndim/height", "\(ndim)/\(height)",
+      "at most 2^24 states for exact evaluation")
   }
 
   func run() async throws {
@@ -52,14 +56,8 @@ struct HyperGridCommand: AsyncParsableCommand {
     configuration.temperature = temperature
     configuration.uniformBackward = uniformPB
     configuration.seed = seed
-    let grid: HyperGrid
-    var trainer: Trainer<HyperGrid>
-    do {
-      grid = try HyperGrid(ndim: ndim, height: height)
-      trainer = try Trainer(environment: grid, configuration: configuration, isMode: { [grid] in grid.isMode($0) })
-    } catch let error as GFlowNetError {
-      throw ValidationError(error.description)
-    }
+    let grid = try HyperGrid(ndim: ndim, height: height)
+    var trainer = try Trainer(environment: grid, configuration: configuration, isMode: { [grid] in grid.isMode($0) })
     let start = Date()
     var nextReport = 0.0
     while trainer.trajectoriesSeen < trajectories {
