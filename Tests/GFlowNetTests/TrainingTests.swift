@@ -58,7 +58,7 @@ import Testing
     buffer.add(2, logReward: 0.1)
     buffer.add(3, logReward: 0.9)
     buffer.add(4, logReward: 0.05)
-    #expect(Set(buffer.entries.map(\.state)) == [1, 3])
+    #expect(Set(buffer.states) == [1, 3])
     var rng = RandomSource(seed: 1)
     #expect(buffer.sample(50, using: &rng).allSatisfy { [1, 3].contains($0.state) })
   }
