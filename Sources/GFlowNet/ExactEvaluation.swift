@@ -36,7 +36,8 @@ public struct ExactEvaluation<E: EnumerableEnvironment>: Sendable {
     outputs.withUnsafeBufferPointer { out in
       for (i, s) in states.enumerated() where reach[i] > 0 {
         let mask = environment.forwardMask(s)
-        let lp = MaskedLogSoftmax.logProbabilities(UnsafeBufferPointer(rebasing: out[(i * width)..<(i * width + a)]), mask: mask)
+        let lp = MaskedLogSoftmax.logProbabilities(
+          UnsafeBufferPointer(rebasing: out[(i * width)..<(i * width + a)]), mask: mask)
         for action in 0..<a where mask[action] {
           let p = reach[i] * exp(lp[action])
           if action == environment.exitAction {

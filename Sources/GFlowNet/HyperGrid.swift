@@ -27,7 +27,8 @@ public struct HyperGrid: EnumerableEnvironment {
       throw GFlowNetError.invalidArgument(name: "height", value: "\(height)", expected: "at least 2")
     }
     guard r0 > 0, r1 >= 0, r2 >= 0 else {
-      throw GFlowNetError.invalidArgument(name: "reward", value: "(\(r0), \(r1), \(r2))", expected: "R0 > 0, R1, R2 ≥ 0")
+      throw GFlowNetError.invalidArgument(
+        name: "reward", value: "(\(r0), \(r1), \(r2))", expected: "R0 > 0, R1, R2 ≥ 0")
     }
     self.ndim = ndim
     self.height = height

@@ -37,7 +37,8 @@ public struct ReplayBuffer<State: Hashable & Sendable>: Sendable {
   }
 
   /// `count` objects drawn uniformly with replacement, with their log rewards (empty if the buffer is).
-  public func sample<G: RandomNumberGenerator>(_ count: Int, using rng: inout G) -> [(state: State, logReward: Double)] {
+  public func sample<G: RandomNumberGenerator>(_ count: Int, using rng: inout G) -> [(state: State, logReward: Double)]
+  {
     guard !states.isEmpty else { return [] }
     return (0..<count).map { _ in
       let i = Int.random(in: 0..<states.count, using: &rng)

@@ -28,7 +28,8 @@ public struct Trainer<E: Environment>: Sendable {
   private let loss: any GFlowNetLoss
 
   /// A trainer with a freshly initialised network; throws for an invalid configuration.
-  public init(environment: E, configuration: TrainerConfiguration, isMode: (@Sendable (E.State) -> Bool)? = nil) throws {
+  public init(environment: E, configuration: TrainerConfiguration, isMode: (@Sendable (E.State) -> Bool)? = nil) throws
+  {
     try configuration.validate()
     self.environment = environment
     self.configuration = configuration

@@ -41,7 +41,8 @@ public struct TrainerConfiguration: Sendable {
     try check(hiddenWidth >= 1, "hidden width", hiddenWidth, "at least 1")
     try check(hiddenLayers >= 0, "hidden layers", hiddenLayers, "at least 0")
     try check(learningRate > 0 && learningRate.isFinite, "learning rate", learningRate, "a positive number")
-    try check(logZLearningRate > 0 && logZLearningRate.isFinite, "log Z learning rate", logZLearningRate, "a positive number")
+    try check(
+      logZLearningRate > 0 && logZLearningRate.isFinite, "log Z learning rate", logZLearningRate, "a positive number")
     try check(epsilon >= 0 && epsilon <= 1, "epsilon", epsilon, "a number in [0, 1]")
     try check(temperature > 0 && temperature.isFinite, "temperature", temperature, "a positive number")
     try check(lambda > 0 && lambda.isFinite, "lambda", lambda, "a positive number")

@@ -26,7 +26,8 @@ struct HyperGridCommand: AsyncParsableCommand {
   @Option(name: .customLong("lr-logz"), help: "Adam learning rate of log Z (TB).") var lrLogZ: Float = 0.1
   @Option(help: "Uniform exploration probability.") var epsilon: Double = 0
   @Option(help: "Behaviour policy temperature.") var temperature: Double = 1
-  @Flag(name: .customLong("uniform-pb"), help: "Uniform backward policy instead of a learned one.") var uniformPB = false
+  @Flag(name: .customLong("uniform-pb"), help: "Uniform backward policy instead of a learned one.") var uniformPB =
+    false
   @Option(help: "Random seed.") var seed: UInt64 = 0
   @Flag(help: "Print the result as one JSON line.") var json = false
 
@@ -65,7 +66,8 @@ struct HyperGridCommand: AsyncParsableCommand {
       let elapsed = Date().timeIntervalSince(start)
       if elapsed >= nextReport || trainer.trajectoriesSeen >= trajectories {
         let line = String(
-          format: "trajectories %d/%d  loss %.4f  log Z %.4f  modes %d  %.1fs\n", trainer.trajectoriesSeen, trajectories,
+          format: "trajectories %d/%d  loss %.4f  log Z %.4f  modes %d  %.1fs\n", trainer.trajectoriesSeen,
+          trajectories,
           loss, trainer.estimatedLogZ(), trainer.modesFound.count, elapsed)
         FileHandle.standardError.write(Data(line.utf8))
         nextReport = elapsed + 1
@@ -83,8 +85,11 @@ struct HyperGridCommand: AsyncParsableCommand {
       ]
       print("{" + fields.joined(separator: ",") + "}")
     } else {
-      print(String(format: "L1 %.5f  log Z %.4f (true %.4f)  modes %d/%d  %d trajectories in %.2fs",
-        evaluation.l1, logZ, evaluation.logZ, trainer.modesFound.count, modesTotal, trainer.trajectoriesSeen, seconds))
+      print(
+        String(
+          format: "L1 %.5f  log Z %.4f (true %.4f)  modes %d/%d  %d trajectories in %.2fs",
+          evaluation.l1, logZ, evaluation.logZ, trainer.modesFound.count, modesTotal, trainer.trajectoriesSeen, seconds)
+      )
     }
   }
 }
