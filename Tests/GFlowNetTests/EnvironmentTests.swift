@@ -70,13 +70,14 @@ import Testing
     #expect(abs(evaluation.learned.reduce(0, +) - 1) < 1e-9)
     #expect(abs(evaluation.target.reduce(0, +) - 1) < 1e-12)
     // 200k samples from the same policy: their histogram is within sampling noise of the DP distribution.
+    let objects = Sampler().sample(200_000, from: grid, policy: &policy, using: &rng).map(\.terminalState)
     var counts: [[Int]: Int] = [:]
-    for trajectory in Sampler().sample(200_000, from: grid, policy: &policy, using: &rng) {
-      counts[trajectory.terminalState, default: 0] += 1
-    }
+    for x in objects { counts[x, default: 0] += 1 }
     var l1 = 0.0
     for (s, p) in zip(evaluation.states, evaluation.learned) { l1 += abs(Double(counts[s] ?? 0) / 200_000 - p) }
     #expect(l1 < 0.02)
+    // The sampled L1 to the target agrees with the exact one up to sampling noise.
+    #expect(abs(evaluation.sampledL1(objects) - evaluation.l1) < 0.02)
     // An untrained policy is far from the target.
     #expect(evaluation.l1 > 0.3)
   }
