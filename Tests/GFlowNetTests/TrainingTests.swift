@@ -63,3 +63,32 @@ import Testing
     #expect(buffer.sample(50, using: &rng).allSatisfy { [1, 3].contains($0.state) })
   }
 }
+
+@Suite struct ReplayTests {
+  /// Replayed objects come back as complete trajectories, rebuilt backwards with valid actions.
+  @Test func replayedTrajectoriesAreValidAndEndInBufferedObjects() throws {
+    let grid = try HyperGrid(ndim: 3, height: 5)
+    var configuration = TrainerConfiguration()
+    configuration.hiddenWidth = 16
+    configuration.batchSize = 20
+    configuration.replayFraction = 0.5
+    configuration.replayCapacity = 8
+    var trainer = try Trainer(environment: grid, configuration: configuration)
+    trainer.step()
+    let buffered = Set(trainer.replay.states)
+    #expect(trainer.replay.count == 8)
+    let batch = trainer.sampleTrajectories()
+    #expect(batch.count == 20)
+    for (i, trajectory) in batch.enumerated() {
+      #expect(trajectory.states.first == grid.initialState)
+      #expect(trajectory.actions.last == grid.exitAction)
+      #expect(trajectory.actions.count == trajectory.states.count)
+      for k in 0..<(trajectory.states.count - 1) {
+        #expect(grid.forwardMask(trajectory.states[k])[trajectory.actions[k]])
+        #expect(grid.step(trajectory.states[k], trajectory.actions[k]) == trajectory.states[k + 1])
+      }
+      if i >= 10 { #expect(buffered.contains(trajectory.terminalState)) }
+    }
+    #expect(trainer.update(batch, logRewards: batch.map { grid.logReward($0.terminalState) }).isFinite)
+  }
+}
