@@ -79,6 +79,9 @@ struct ColumnChunkDecoder {
         try plain.withUnsafeBytes { try dictionary($0, header.valueCount) }
         dictionaryCount = header.valueCount
       case .data, .dataV2:
+        guard header.valueCount <= max(1 << 20, 64 * header.uncompressedSize) else {
+          throw CorruptData("page declares \(header.valueCount) values in \(header.uncompressedSize) bytes")
+        }
         guard Int64(header.valueCount) <= valuesLeft else {
           throw CorruptData("page holds \(header.valueCount) values, only \(valuesLeft) left in the chunk")
         }

@@ -64,6 +64,11 @@ public final class ParquetFile: @unchecked Sendable {
       do { metadata = try FileMetaData(&reader) } catch let error as CorruptData {
         throw fail("broken footer: \(error.reason)")
       }
+      // A page can pack many rows into few bytes (RLE), but not unboundedly many: this bounds what a
+      // corrupt row count can make the reader allocate.
+      guard metadata.rowCount <= Int64(size) * 1024 + 1_000_000 else {
+        throw fail("broken footer: \(metadata.rowCount) rows declared in a file of \(size) bytes")
+      }
       let (columns, codecs) = try Self.describe(metadata, fail: fail)
       self.columns = columns
       self.codecNames = codecs
