@@ -155,13 +155,15 @@ struct ColumnChunkDecoder {
     var present: UnsafeBufferPointer<UInt32>? = nil
     var valueCount = rows
     if isOptional {
-      let out = levels.reserve(rows)
-      try RLEHybrid.decode(levelBytes, bitWidth: 1, count: rows, into: out.baseAddress!)
-      var count = 0
-      for r in 0..<rows { count &+= Int(out[r] & 1) }
-      for r in 0..<rows where out[r] > 1 { throw CorruptData("definition level \(out[r]), expected 0 or 1") }
-      valueCount = count
-      if count != rows { present = UnsafeBufferPointer(out) }
+      if !RLEHybrid.isAllOnes(levelBytes, count: rows) {
+        let out = levels.reserve(rows)
+        let largest = try RLEHybrid.decode(levelBytes, bitWidth: 1, count: rows, into: out.baseAddress!)
+        guard largest <= 1 else { throw CorruptData("definition level \(largest), expected 0 or 1") }
+        var count = 0
+        for r in 0..<rows { count &+= Int(out[r]) }
+        valueCount = count
+        if count != rows { present = UnsafeBufferPointer(out) }
+      }
     }
     let values: PageValues
     switch header.encoding {
@@ -186,10 +188,8 @@ struct ColumnChunkDecoder {
       guard let dictionaryCount else { throw CorruptData("dictionary-encoded page without a dictionary page") }
       guard let width = valueBytes.first.map(Int.init) else { throw CorruptData("empty dictionary-encoded page") }
       let out = indices.reserve(valueCount)
-      try RLEHybrid.decode(
+      let largest = try RLEHybrid.decode(
         UnsafeRawBufferPointer(rebasing: valueBytes[1...]), bitWidth: width, count: valueCount, into: out.baseAddress!)
-      var largest: UInt32 = 0
-      for k in 0..<valueCount { largest = max(largest, out[k]) }
       guard valueCount == 0 || Int(largest) < dictionaryCount else {
         throw CorruptData("dictionary index \(largest) out of range (dictionary holds \(dictionaryCount) values)")
       }

@@ -141,6 +141,20 @@ public final class ParquetFile: @unchecked Sendable {
     return (columns, codecs)
   }
 
+  /// Drops the decoded chunk's pages from this process's resident memory (they stay in the page cache), so
+  /// reading a file costs the output plus a few pages, not the output plus the file.
+  private func releasePages(of chunk: FileMetaData.ColumnChunk) {
+    let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+    var start = Int(chunk.dataPageOffset)
+    if let d = chunk.dictionaryPageOffset, d > 0, d < chunk.dataPageOffset { start = Int(d) }
+    let end = start + Int(chunk.totalCompressedSize)
+    // Only whole pages inside the chunk: neighbouring chunks may be decoded by other threads.
+    let first = (start + page - 1) / page * page
+    let last = end / page * page
+    guard last > first, last <= mapping.count else { return }
+    madvise(UnsafeMutableRawPointer(mutating: mapping.baseAddress! + first), last - first, Int32(MADV_DONTNEED))
+  }
+
   /// The index of the column called `name`, or nil.
   public func columnIndex(named name: String) -> Int? { columns.firstIndex { $0.name == name } }
 
@@ -165,6 +179,7 @@ public final class ParquetFile: @unchecked Sendable {
           file: mapping, chunk: chunk, isOptional: column.isOptional, physicalType: column.physicalType)
         try body(&decoder, firstRow, rows)
         firstRow += rows
+        releasePages(of: chunk)
       }
     } catch let error as CorruptData {
       throw ParquetError(path: path, column: column.name, reason: error.reason)

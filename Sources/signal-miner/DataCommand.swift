@@ -19,7 +19,9 @@ struct DataCommand: AsyncParsableCommand {
     @Flag(help: "One JSON object on stdout.") var json = false
 
     func run() async throws {
+      let start = Date()
       let loaded = try data.load(paths: files)
+      let loadSeconds = Date().timeIntervalSince(start)
       let summary = DatasetSummary(loaded, featureSets: try data.featureSets())
       var storage: [[String: Any]] = []
       for path in files where !DatasetCache.isCache(path: path) && path.lowercased().hasSuffix(".csv") == false {
@@ -32,12 +34,13 @@ struct DataCommand: AsyncParsableCommand {
         encoder.outputFormatting = [.sortedKeys]
         var object = try JSONSerialization.jsonObject(with: try encoder.encode(summary)) as! [String: Any]
         object["files"] = storage
+        object["load_seconds"] = loadSeconds
         let out = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         print(String(decoding: out, as: UTF8.self))
         return
       }
       let s = summary
-      print("rows       \(s.rows)")
+      print("rows       \(s.rows) (loaded in \(String(format: "%.2f", loadSeconds)) s)")
       print("eras       \(s.eras.count) (\(s.eras.first) … \(s.eras.last)); rows per era min \(s.eras.rowsPerEraMin), median \(s.eras.rowsPerEraMedian), max \(s.eras.rowsPerEraMax)")
       print("features   \(s.features)")
       for (name, count) in (s.featureSets ?? [:]).sorted(by: { $0.key < $1.key }) {
@@ -68,9 +71,11 @@ struct DataCommand: AsyncParsableCommand {
     func run() async throws {
       let start = Date()
       let loaded = try data.load(paths: files)
+      let read = Date()
       try DatasetCache.write(loaded.dataset, to: out)
       let d = loaded.dataset
-      print("wrote \(out): \(d.rowCount) rows, \(d.eras.count) eras, \(d.featureCount) features, \(d.targetNames.count) targets in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+      print(
+        "wrote \(out): \(d.rowCount) rows, \(d.eras.count) eras, \(d.featureCount) features, \(d.targetNames.count) targets; read \(String(format: "%.2f", read.timeIntervalSince(start))) s, written \(String(format: "%.2f", Date().timeIntervalSince(read))) s")
     }
   }
 
