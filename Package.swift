@@ -40,5 +40,7 @@ let package = Package(
     .testTarget(name: "GFlowNetTests", dependencies: ["GFlowNet", "TestSupport"]),
     .testTarget(name: "MiningTests", dependencies: ["Mining", "TestSupport"]),
     .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
+    // Runs the built executable end to end (exit codes, stderr lines, files written).
+    .testTarget(name: "SignalMinerCLITests", dependencies: ["TestSupport"]),
   ]
 )

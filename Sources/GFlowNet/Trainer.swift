@@ -48,6 +48,19 @@ public struct Trainer<E: Environment>: Sendable {
     }
   }
 
+  /// Continues from saved parameters (a resumed run): the network and log Z are replaced, the optimiser's
+  /// moment estimates start afresh. Throws if the network's shape differs from this trainer's.
+  public mutating func restore(network: MLP, logZ: Float) throws {
+    let expected = policy.network.layers.map { [$0.inputCount, $0.outputCount] }
+    let found = network.layers.map { [$0.inputCount, $0.outputCount] }
+    guard expected == found else {
+      throw GFlowNetError.invalidArgument(
+        name: "restored network shape", value: "\(found)", expected: "\(expected), the shape of this environment's policy")
+    }
+    policy.network = network
+    self.logZ = logZ
+  }
+
   /// The current estimate of log Z: the learned scalar for TB, log F(s₀) otherwise.
   public mutating func estimatedLogZ() -> Double {
     if loss.usesLogZ { return Double(logZ) }

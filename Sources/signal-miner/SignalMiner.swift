@@ -8,6 +8,7 @@ struct SignalMiner: AsyncParsableCommand {
     abstract: "Mine diverse, benchmark-beating gradient-boosted-tree models for the Numerai Classic tournament.",
     version: "0.1.0",
     subcommands: [
+      DemoCommand.self,
       DataCommand.self,
       GFNCommand.self,
     ])

@@ -1,0 +1,194 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// SignalMiner's binary cache of a `Dataset` (`.smd`): written once, then opened by memory-mapping, so a
+/// 15 GB feature matrix is available in the time it takes to map it — pages are read as they are touched.
+///
+/// Layout: the magic `SMDCACHE`, UInt32 version (1), UInt32 0, UInt64 header length, a JSON header (shape,
+/// names, eras, section offsets), then 64-byte-aligned sections: the int8 feature matrix (column-major), the
+/// Float32 targets (column-major), Int64 id offsets and id bytes, and the same for `data_type` if present.
+/// All integers little-endian.
+public enum DatasetCache {
+  /// The first 8 bytes of every cache file.
+  public static let magic: [UInt8] = Array("SMDCACHE".utf8)
+
+  private struct Header: Codable {
+    var rows: Int
+    var eras: [String]
+    var eraCounts: [Int]
+    var featureNames: [String]
+    var targetNames: [String]
+    var features: Int
+    var targets: Int
+    var idOffsets: Int
+    var idBytes: Int
+    var idByteCount: Int
+    var dataTypeOffsets: Int?
+    var dataTypeBytes: Int?
+    var dataTypeByteCount: Int?
+  }
+
+  /// Whether `path` starts with the cache's magic.
+  public static func isCache(path: String) -> Bool {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+    defer { try? handle.close() }
+    return (try? handle.read(upToCount: 8)).map { Array($0) == magic } ?? false
+  }
+
+  /// Writes `dataset` to `path` (through a temporary file, renamed at the end).
+  public static func write(_ dataset: Dataset, to path: String) throws {
+    let rows = dataset.rowCount
+    func align(_ x: Int) -> Int { (x + 63) / 64 * 64 }
+    // Sections after the header, offsets relative to the file start once the header size is known.
+    var header = Header(
+      rows: rows, eras: dataset.eras, eraCounts: dataset.eraRanges.map(\.count), featureNames: dataset.featureNames,
+      targetNames: dataset.targetNames, features: 0, targets: 0, idOffsets: 0, idBytes: 0,
+      idByteCount: dataset.ids.bytes.count)
+    if let dt = dataset.dataTypes { header.dataTypeByteCount = dt.bytes.count }
+    var headerData = Data()
+    var start = 0
+    // The header's own length depends on the offsets it holds; iterate until it is stable.
+    for _ in 0..<4 {
+      start = align(24 + headerData.count + 64)
+      var p = start
+      header.features = p
+      p = align(p + dataset.features.byteCount)
+      header.targets = p
+      p = align(p + dataset.targets.byteCount)
+      header.idOffsets = p
+      p = align(p + (rows + 1) * 8)
+      header.idBytes = p
+      p = align(p + dataset.ids.bytes.count)
+      if let dt = dataset.dataTypes {
+        header.dataTypeOffsets = p
+        p = align(p + (rows + 1) * 8)
+        header.dataTypeBytes = p
+        p = align(p + dt.bytes.count)
+      }
+      headerData = try JSONEncoder().encode(header)
+    }
+    let temporary = path + ".partial-\(getpid())"
+    guard FileManager.default.createFile(atPath: temporary, contents: nil), let out = FileHandle(forWritingAtPath: temporary)
+    else { throw DataError(path: path, "cannot create the file") }
+    do {
+      var position = 0
+      func write(_ data: Data) throws {
+        try out.write(contentsOf: data)
+        position += data.count
+      }
+      func pad(to offset: Int) throws { try write(Data(count: offset - position)) }
+      func writeRaw(_ pointer: UnsafeRawPointer, _ count: Int) throws {
+        try write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: pointer), count: count, deallocator: .none))
+      }
+      var prefix = Data(magic)
+      withUnsafeBytes(of: UInt32(1).littleEndian) { prefix.append(contentsOf: $0) }
+      withUnsafeBytes(of: UInt32(0).littleEndian) { prefix.append(contentsOf: $0) }
+      withUnsafeBytes(of: UInt64(headerData.count).littleEndian) { prefix.append(contentsOf: $0) }
+      try write(prefix + headerData)
+      try pad(to: header.features)
+      try writeRaw(dataset.features.baseAddress, dataset.features.byteCount)
+      try pad(to: header.targets)
+      try writeRaw(dataset.targets.baseAddress, dataset.targets.byteCount)
+      func writeStrings(_ column: StringColumn, offsets: Int, bytes: Int) throws {
+        try pad(to: offsets)
+        try write(column.offsets.map { Int64($0).littleEndian }.withUnsafeBytes { Data($0) })
+        try pad(to: bytes)
+        try write(Data(column.bytes))
+      }
+      try writeStrings(dataset.ids, offsets: header.idOffsets, bytes: header.idBytes)
+      if let dt = dataset.dataTypes {
+        try writeStrings(dt, offsets: header.dataTypeOffsets!, bytes: header.dataTypeBytes!)
+      }
+      try out.close()
+      if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+      try FileManager.default.moveItem(atPath: temporary, toPath: path)
+    } catch {
+      try? out.close()
+      try? FileManager.default.removeItem(atPath: temporary)
+      throw DataError(path: path, "cannot write the cache (\(error.localizedDescription))")
+    }
+  }
+
+  /// Opens a cache by memory-mapping it; the feature and target matrices point into the mapping.
+  public static func open(path: String) throws -> Dataset {
+    let mapping = try Mapping(path: path)
+    let bytes = mapping.bytes
+    func fail(_ reason: String) -> DataError { DataError(path: path, "broken cache: \(reason)") }
+    guard bytes.count >= 24, Array(bytes[0..<8]) == magic else { throw DataError(path: path, "not a SignalMiner cache") }
+    let version = bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self).littleEndian
+    guard version == 1 else { throw fail("version \(version), expected 1") }
+    let headerLength = Int(bytes.loadUnaligned(fromByteOffset: 16, as: UInt64.self).littleEndian)
+    guard headerLength <= bytes.count - 24 else { throw fail("header runs past the end") }
+    let header: Header
+    do { header = try JSONDecoder().decode(Header.self, from: Data(bytes[24..<(24 + headerLength)])) } catch {
+      throw fail("unreadable header")
+    }
+    let rows = header.rows
+    func check(_ offset: Int, _ count: Int, _ what: String) throws {
+      guard offset >= 0, count >= 0, offset % 8 == 0, offset + count <= bytes.count else {
+        throw fail("\(what) lies outside the file")
+      }
+    }
+    try check(header.features, rows * header.featureNames.count, "the feature matrix")
+    try check(header.targets, rows * header.targetNames.count * 4, "the targets")
+    guard header.eraCounts.count == header.eras.count, header.eraCounts.reduce(0, +) == rows else {
+      throw fail("era sizes do not add up to \(rows) rows")
+    }
+    func strings(_ offsets: Int, _ start: Int, _ count: Int, _ what: String) throws -> StringColumn {
+      try check(offsets, (rows + 1) * 8, what)
+      try check(start, count, what)
+      let raw = (0...rows).map { Int(Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: offsets + 8 * $0, as: Int64.self))) }
+      guard raw.first == 0, raw.last == count, zip(raw, raw.dropFirst()).allSatisfy({ $0 <= $1 }) else {
+        throw fail("\(what) offsets are inconsistent")
+      }
+      return StringColumn(bytes: [UInt8](bytes[start..<(start + count)]), offsets: raw)
+    }
+    let ids = try strings(header.idOffsets, header.idBytes, header.idByteCount, "the ids")
+    var dataTypes: StringColumn? = nil
+    if let o = header.dataTypeOffsets, let b = header.dataTypeBytes, let c = header.dataTypeByteCount {
+      dataTypes = try strings(o, b, c, "the data types")
+    }
+    let base = bytes.baseAddress!
+    let features = ColumnMajorMatrix<Int8>(
+      rowCount: rows, columnCount: header.featureNames.count,
+      baseAddress: (base + header.features).assumingMemoryBound(to: Int8.self), release: { withExtendedLifetime(mapping) {} })
+    let targets = ColumnMajorMatrix<Float>(
+      rowCount: rows, columnCount: header.targetNames.count,
+      baseAddress: (base + header.targets).assumingMemoryBound(to: Float.self), release: { withExtendedLifetime(mapping) {} })
+    var ranges: [Range<Int>] = []
+    var start = 0
+    for count in header.eraCounts {
+      ranges.append(start..<(start + count))
+      start += count
+    }
+    guard zip(header.eras, header.eras.dropFirst()).allSatisfy({ $0 < $1 }) else { throw fail("eras are not sorted") }
+    return Dataset(
+      ids: ids, eras: header.eras, eraRanges: ranges, featureNames: header.featureNames, features: features,
+      targetNames: header.targetNames, targets: targets, dataTypes: dataTypes)
+  }
+}
+
+/// A read-only memory mapping of a whole file, unmapped when the last user releases it.
+final class Mapping: @unchecked Sendable {
+  let bytes: UnsafeRawBufferPointer
+
+  init(path: String) throws {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { throw DataError(path: path, "cannot open the file") }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0, info.st_size > 0 else { throw DataError(path: path, "the file is empty") }
+    let size = Int(info.st_size)
+    guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
+      throw DataError(path: path, "cannot memory-map the file")
+    }
+    bytes = UnsafeRawBufferPointer(start: base, count: size)
+  }
+
+  deinit { munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count) }
+}

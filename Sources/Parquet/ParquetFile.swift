@@ -1,0 +1,188 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A Parquet file opened for reading: the footer parsed, the bytes memory-mapped, columns decoded on demand.
+///
+/// Reads flat schemas as pyarrow and pandas write them (see PARQUET.md): data pages v1 and v2, dictionary
+/// pages, PLAIN and RLE_DICTIONARY values, nulls through definition levels, and the codecs UNCOMPRESSED,
+/// SNAPPY, GZIP and ZSTD. Only the columns asked for are decoded. The file's bytes are never trusted: a
+/// truncated or corrupt file ends in a `ParquetError` naming the file (and column), never a crash.
+public final class ParquetFile: @unchecked Sendable {
+  /// The path the file was opened from.
+  public let path: String
+  /// The leaf columns, in file order.
+  public let columns: [ParquetColumnDescriptor]
+  /// Rows in the file.
+  public let rowCount: Int
+  /// Number of row groups.
+  public let rowGroupCount: Int
+  /// The distinct codecs the column chunks use, e.g. `["SNAPPY"]`.
+  public let codecNames: [String]
+  /// The footer's key/value metadata (pyarrow stores `pandas` and `ARROW:schema` there).
+  public let keyValueMetadata: [String: String]
+  /// The writer, e.g. `parquet-cpp-arrow version 26.0.1`.
+  public let createdBy: String?
+
+  private let mapping: UnsafeRawBufferPointer
+  private let metadata: FileMetaData
+
+  /// Opens and memory-maps `path`, and reads and checks its footer.
+  public init(path: String) throws {
+    self.path = path
+    func fail(_ reason: String) -> ParquetError { ParquetError(path: path, reason: reason) }
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { throw fail("cannot open the file (\(String(cString: strerror(errno))))") }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { throw fail("cannot stat the file") }
+    guard (info.st_mode & S_IFMT) == S_IFREG else { throw fail("not a regular file, expected a Parquet file") }
+    let size = Int(info.st_size)
+    guard size > 0 else { throw fail("the file is empty, expected a Parquet file") }
+    guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
+      throw fail("cannot memory-map the file")
+    }
+    let bytes = UnsafeRawBufferPointer(start: base, count: size)
+    do {
+      let magic: [UInt8] = Array("PAR1".utf8)
+      guard size >= 12, Array(bytes[0..<4]) == magic else {
+        throw fail("not a Parquet file (no PAR1 magic at the start)")
+      }
+      guard Array(bytes[(size - 4)...]) == magic else {
+        throw fail("truncated or not a Parquet file (no PAR1 magic at the end)")
+      }
+      let footerLength = Int(bytes.loadUnaligned(fromByteOffset: size - 8, as: UInt32.self).littleEndian)
+      guard footerLength > 0, footerLength <= size - 12 else {
+        throw fail("broken footer: length \(footerLength) does not fit in \(size) bytes")
+      }
+      var reader = ThriftCompactReader(UnsafeRawBufferPointer(rebasing: bytes[(size - 8 - footerLength)..<(size - 8)]))
+      let metadata: FileMetaData
+      do { metadata = try FileMetaData(&reader) } catch let error as CorruptData {
+        throw fail("broken footer: \(error.reason)")
+      }
+      // A page can pack many rows into few bytes (RLE), but not unboundedly many: this bounds what a
+      // corrupt row count can make the reader allocate.
+      guard metadata.rowCount <= Int64(size) * 1024 + 1_000_000 else {
+        throw fail("broken footer: \(metadata.rowCount) rows declared in a file of \(size) bytes")
+      }
+      let (columns, codecs) = try Self.describe(metadata, fail: fail)
+      self.columns = columns
+      self.codecNames = codecs
+      self.metadata = metadata
+      rowCount = Int(metadata.rowCount)
+      rowGroupCount = metadata.rowGroups.count
+      keyValueMetadata = metadata.keyValues
+      createdBy = metadata.createdBy
+      mapping = bytes
+    } catch {
+      munmap(base, size)
+      throw error
+    }
+  }
+
+  deinit { munmap(UnsafeMutableRawPointer(mutating: mapping.baseAddress), mapping.count) }
+
+  /// Leaf columns from the schema, checked against every row group.
+  private static func describe(_ m: FileMetaData, fail: (String) -> ParquetError) throws -> (
+    [ParquetColumnDescriptor], [String]
+  ) {
+    guard let root = m.schema.first else { throw fail("broken footer: empty schema") }
+    guard m.rowCount >= 0 else { throw fail("broken footer: \(m.rowCount) rows") }
+    var columns: [ParquetColumnDescriptor] = []
+    for e in m.schema.dropFirst() {
+      if let children = e.childCount, children > 0 {
+        throw fail("column '\(e.name)' is nested; only flat schemas are supported")
+      }
+      guard let raw = e.type, let type = ParquetPhysicalType(rawValue: raw) else {
+        throw fail("column '\(e.name)' has an unknown physical type")
+      }
+      guard e.repetition != 2 else { throw fail("column '\(e.name)' is repeated; only flat schemas are supported") }
+      let converted = e.convertedType
+      var width = e.intBitWidth
+      var signed = e.intSigned
+      switch converted {
+      case 15: (width, signed) = (8, true)
+      case 16: (width, signed) = (16, true)
+      case 11: (width, signed) = (8, false)
+      case 12: (width, signed) = (16, false)
+      default: break
+      }
+      columns.append(
+        ParquetColumnDescriptor(
+          name: e.name, physicalType: type, intBitWidth: width, isSigned: signed,
+          isString: e.isStringLogical || converted == 0, isOptional: e.repetition == 1))
+    }
+    guard root.childCount == columns.count else {
+      throw fail("broken footer: the schema root declares \(root.childCount ?? 0) columns, found \(columns.count)")
+    }
+    var codecs: [String] = []
+    var total: Int64 = 0
+    for (g, group) in m.rowGroups.enumerated() {
+      guard group.columns.count == columns.count else {
+        throw fail("broken footer: row group \(g) has \(group.columns.count) column chunks, expected \(columns.count)")
+      }
+      guard group.rowCount >= 0 else { throw fail("broken footer: row group \(g) has \(group.rowCount) rows") }
+      total += group.rowCount
+      for (c, chunk) in group.columns.enumerated() {
+        guard chunk.type == columns[c].physicalType.rawValue else {
+          throw fail("broken footer: column '\(columns[c].name)' changes type in row group \(g)")
+        }
+        let name = ParquetCodec(rawValue: chunk.codec)?.name ?? "codec \(chunk.codec)"
+        if !codecs.contains(name) { codecs.append(name) }
+      }
+    }
+    guard total == m.rowCount else {
+      throw fail("broken footer: row groups hold \(total) rows, the file declares \(m.rowCount)")
+    }
+    return (columns, codecs)
+  }
+
+  /// Drops the decoded chunk's pages from this process's resident memory (they stay in the page cache), so
+  /// reading a file costs the output plus a few pages, not the output plus the file.
+  private func releasePages(of chunk: FileMetaData.ColumnChunk) {
+    let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+    var start = Int(chunk.dataPageOffset)
+    if let d = chunk.dictionaryPageOffset, d > 0, d < chunk.dataPageOffset { start = Int(d) }
+    let end = start + Int(chunk.totalCompressedSize)
+    // Only whole pages inside the chunk: neighbouring chunks may be decoded by other threads.
+    let first = (start + page - 1) / page * page
+    let last = end / page * page
+    guard last > first, last <= mapping.count else { return }
+    madvise(UnsafeMutableRawPointer(mutating: mapping.baseAddress! + first), last - first, Int32(MADV_DONTNEED))
+  }
+
+  /// The index of the column called `name`, or nil.
+  public func columnIndex(named name: String) -> Int? { columns.firstIndex { $0.name == name } }
+
+  // MARK: - Decoding
+
+  /// Runs `body` over each row group's chunk of column `index`, with the row group's first row, and turns
+  /// decoding failures into errors naming the file and column.
+  func forEachChunk(
+    ofColumn index: Int,
+    _ body: (inout ColumnChunkDecoder, _ firstRow: Int, _ rows: Int) throws -> Void
+  ) throws {
+    let column = columns[index]
+    var firstRow = 0
+    do {
+      for group in metadata.rowGroups {
+        let rows = Int(group.rowCount)
+        let chunk = group.columns[index]
+        guard chunk.valueCount == group.rowCount else {
+          throw CorruptData("column chunk holds \(chunk.valueCount) values for \(rows) rows")
+        }
+        var decoder = ColumnChunkDecoder(
+          file: mapping, chunk: chunk, isOptional: column.isOptional, physicalType: column.physicalType)
+        try body(&decoder, firstRow, rows)
+        firstRow += rows
+        releasePages(of: chunk)
+      }
+    } catch let error as CorruptData {
+      throw ParquetError(path: path, column: column.name, reason: error.reason)
+    }
+  }
+}

@@ -1,0 +1,335 @@
+import Foundation
+
+/// One column to write: a name and its values. NaN floats are written as nulls (as pandas does).
+public enum ParquetWriteColumn: Sendable {
+  /// Int8 values, stored as INT32 with the `INT(8, signed)` annotation (how pyarrow stores int8).
+  case int8(String, [Int8])
+  case int32(String, [Int32])
+  case int64(String, [Int64])
+  /// Float32 values; NaN becomes null.
+  case float(String, [Float])
+  /// Float64 values; NaN becomes null.
+  case double(String, [Double])
+  /// UTF-8 strings.
+  case string(String, [String])
+
+  /// The column's name.
+  public var name: String {
+    switch self {
+    case .int8(let n, _), .int32(let n, _), .int64(let n, _), .float(let n, _), .double(let n, _), .string(let n, _): n
+    }
+  }
+
+  var count: Int {
+    switch self {
+    case .int8(_, let v): v.count
+    case .int32(_, let v): v.count
+    case .int64(_, let v): v.count
+    case .float(_, let v): v.count
+    case .double(_, let v): v.count
+    case .string(_, let v): v.count
+    }
+  }
+}
+
+/// Writes flat Parquet files that pyarrow and pandas read back exactly: every column `optional`, data pages
+/// v1, dictionary encoding (PLAIN dictionary page + RLE_DICTIONARY pages) where it pays, else PLAIN, with
+/// Snappy or no compression.
+///
+/// The file is written to a temporary name next to `path` and renamed at the end, so a failed write never
+/// leaves a partial file behind.
+public struct ParquetWriter: Sendable {
+  /// Page compression.
+  public enum Codec: Sendable { case uncompressed, snappy }
+
+  /// Compression of every page.
+  public var codec: Codec
+  /// Rows per row group.
+  public var rowGroupRows: Int
+  /// Whether to dictionary-encode columns with few distinct values.
+  public var dictionary: Bool
+  /// Rows per data page.
+  public var pageRows: Int
+
+  /// A writer with pyarrow's defaults (Snappy, dictionaries, 1 Mi-row groups, 20 k-row pages).
+  public init(codec: Codec = .snappy, rowGroupRows: Int = 1_048_576, dictionary: Bool = true, pageRows: Int = 20_000) {
+    self.codec = codec
+    self.rowGroupRows = max(1, rowGroupRows)
+    self.dictionary = dictionary
+    self.pageRows = max(1, pageRows)
+  }
+
+  /// Writes `columns` (each `rowCount` values) to `path` with optional footer metadata.
+  public func write(
+    _ columns: [ParquetWriteColumn], rowCount: Int, to path: String, metadata: [String: String] = [:]
+  ) throws {
+    for c in columns where c.count != rowCount {
+      throw ParquetError(path: path, column: c.name, reason: "\(c.count) values given, expected \(rowCount)")
+    }
+    var file: [UInt8] = Array("PAR1".utf8)
+    var rowGroups: [(columns: [ChunkInfo], rows: Int, bytes: Int)] = []
+    var start = 0
+    repeat {
+      let rows = start..<min(rowCount, start + rowGroupRows)
+      var chunks: [ChunkInfo] = []
+      var total = 0
+      for column in columns {
+        let chunk = writeChunk(column, rows: rows, fileOffset: file.count, into: &file)
+        total += chunk.compressedSize
+        chunks.append(chunk)
+      }
+      rowGroups.append((chunks, rows.count, total))
+      start = rows.upperBound
+    } while start < rowCount
+    var footer = ThriftCompactWriter()
+    footer.structBody { w in
+      w.i32(1, 1)
+      var schema: [ParquetWriteColumn?] = [nil]
+      schema += columns.map { Optional($0) }
+      w.structList(2, schema) { w, column in
+        guard let column else {
+          w.string(4, "schema")
+          w.i32(5, Int32(columns.count))
+          return
+        }
+        Self.schemaElement(column, into: &w)
+      }
+      w.i64(3, Int64(rowCount))
+      w.structList(4, rowGroups) { w, group in
+        w.structList(1, group.columns) { w, chunk in
+          w.i64(2, Int64(chunk.fileOffset))
+          w.structure(3) { w in
+            w.i32(1, chunk.physicalType.rawValue)
+            w.i32List(2, chunk.encodings)
+            w.stringList(3, [chunk.name])
+            w.i32(4, codec == .snappy ? 1 : 0)
+            w.i64(5, Int64(group.rows))
+            w.i64(6, Int64(chunk.uncompressedSize))
+            w.i64(7, Int64(chunk.compressedSize))
+            w.i64(9, Int64(chunk.dataPageOffset))
+            if let d = chunk.dictionaryPageOffset { w.i64(11, Int64(d)) }
+          }
+        }
+        w.i64(2, Int64(group.bytes))
+        w.i64(3, Int64(group.rows))
+      }
+      if !metadata.isEmpty {
+        w.structList(5, metadata.sorted { $0.key < $1.key }) { w, kv in
+          w.string(1, kv.key)
+          w.string(2, kv.value)
+        }
+      }
+      w.string(6, "SignalMiner")
+    }
+    file += footer.bytes
+    withUnsafeBytes(of: UInt32(footer.bytes.count).littleEndian) { file.append(contentsOf: $0) }
+    file += Array("PAR1".utf8)
+    let temporary = path + ".partial-\(getpid())"
+    do {
+      try Data(file).write(to: URL(fileURLWithPath: temporary))
+      if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+      try FileManager.default.moveItem(atPath: temporary, toPath: path)
+    } catch {
+      try? FileManager.default.removeItem(atPath: temporary)
+      throw ParquetError(path: path, reason: "cannot write the file (\(error.localizedDescription))")
+    }
+  }
+
+  // MARK: - Column chunks
+
+  struct ChunkInfo {
+    var name: String
+    var physicalType: ParquetPhysicalType
+    var encodings: [Int32]
+    var fileOffset: Int
+    var dataPageOffset: Int
+    var dictionaryPageOffset: Int?
+    var uncompressedSize: Int
+    var compressedSize: Int
+  }
+
+  private static func schemaElement(_ column: ParquetWriteColumn, into w: inout ThriftCompactWriter) {
+    let type: ParquetPhysicalType
+    switch column {
+    case .int8, .int32: type = .int32
+    case .int64: type = .int64
+    case .float: type = .float
+    case .double: type = .double
+    case .string: type = .byteArray
+    }
+    w.i32(1, type.rawValue)
+    w.i32(3, 1)  // optional
+    w.string(4, column.name)
+    switch column {
+    case .int8:
+      w.i32(6, 15)  // INT_8
+      w.structure(10) { w in
+        w.structure(10) { w in
+          w.byte(1, 8)
+          w.bool(2, true)
+        }
+      }
+    case .string:
+      w.i32(6, 0)  // UTF8
+      w.structure(10) { w in w.structure(1) { _ in } }
+    default: break
+    }
+  }
+
+  /// The values of one column over `rows`: PLAIN bytes per value and a validity flag per row.
+  private struct Encoded {
+    var physicalType: ParquetPhysicalType
+    /// PLAIN encoding of each non-null value.
+    var plain: [[UInt8]]
+    var present: [Bool]
+  }
+
+  private static func encode(_ column: ParquetWriteColumn, rows: Range<Int>) -> Encoded {
+    func le<T: FixedWidthInteger>(_ v: T) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
+    switch column {
+    case .int8(_, let v): return Encoded(physicalType: .int32, plain: rows.map { le(Int32(v[$0])) }, present: rows.map { _ in true })
+    case .int32(_, let v): return Encoded(physicalType: .int32, plain: rows.map { le(v[$0]) }, present: rows.map { _ in true })
+    case .int64(_, let v): return Encoded(physicalType: .int64, plain: rows.map { le(v[$0]) }, present: rows.map { _ in true })
+    case .float(_, let v):
+      let present = rows.map { !v[$0].isNaN }
+      return Encoded(physicalType: .float, plain: rows.filter { !v[$0].isNaN }.map { le(v[$0].bitPattern) }, present: present)
+    case .double(_, let v):
+      let present = rows.map { !v[$0].isNaN }
+      return Encoded(physicalType: .double, plain: rows.filter { !v[$0].isNaN }.map { le(v[$0].bitPattern) }, present: present)
+    case .string(_, let v):
+      return Encoded(
+        physicalType: .byteArray, plain: rows.map { let u = Array(v[$0].utf8); return le(UInt32(u.count)) + u },
+        present: rows.map { _ in true })
+    }
+  }
+
+  private func writeChunk(
+    _ column: ParquetWriteColumn, rows: Range<Int>, fileOffset: Int, into file: inout [UInt8]
+  ) -> ChunkInfo {
+    let encoded = Self.encode(column, rows: rows)
+    var info = ChunkInfo(
+      name: column.name, physicalType: encoded.physicalType, encodings: [], fileOffset: fileOffset,
+      dataPageOffset: fileOffset, dictionaryPageOffset: nil, uncompressedSize: 0, compressedSize: 0)
+    // Dictionary: distinct PLAIN values in order of first appearance, when few enough.
+    var dictionaryIndex: [[UInt8]: UInt32] = [:]
+    var dictionaryValues: [[UInt8]] = []
+    var indices: [UInt32] = []
+    var useDictionary = dictionary
+    if useDictionary {
+      var dictionaryBytes = 0
+      indices.reserveCapacity(encoded.plain.count)
+      for v in encoded.plain {
+        if let i = dictionaryIndex[v] {
+          indices.append(i)
+        } else {
+          let i = UInt32(dictionaryValues.count)
+          dictionaryIndex[v] = i
+          dictionaryValues.append(v)
+          dictionaryBytes += v.count
+          indices.append(i)
+          if dictionaryBytes > 1 << 20 || dictionaryValues.count > 1 << 16 {
+            useDictionary = false
+            break
+          }
+        }
+      }
+    }
+    if useDictionary {
+      info.dictionaryPageOffset = file.count
+      let body = dictionaryValues.flatMap { $0 }
+      writePage(kind: 2, body: body, valueCount: dictionaryValues.count, encoding: 2, into: &file, info: &info)
+      info.dataPageOffset = file.count
+      info.encodings = [2, 3, 8]
+    } else {
+      info.encodings = [0, 3]
+    }
+    let bitWidth = useDictionary ? max(1, Int.bitWidth - (dictionaryValues.count - 1).leadingZeroBitCount) : 0
+    var valueCursor = 0
+    var pageStart = 0
+    repeat {
+      let pageEnd = min(rows.count, pageStart + pageRows)
+      let present = Array(encoded.present[pageStart..<pageEnd])
+      let valueCount = present.reduce(0) { $0 + ($1 ? 1 : 0) }
+      var body: [UInt8] = []
+      let levels = Self.rleRuns(present.map { $0 ? 1 : 0 })
+      withUnsafeBytes(of: UInt32(levels.count).littleEndian) { body.append(contentsOf: $0) }
+      body += levels
+      if useDictionary {
+        body.append(UInt8(bitWidth))
+        body += Self.bitPacked(Array(indices[valueCursor..<(valueCursor + valueCount)]), bitWidth: bitWidth)
+      } else {
+        for v in encoded.plain[valueCursor..<(valueCursor + valueCount)] { body += v }
+      }
+      valueCursor += valueCount
+      writePage(kind: 0, body: body, valueCount: pageEnd - pageStart, encoding: useDictionary ? 8 : 0, into: &file, info: &info)
+      pageStart = pageEnd
+    } while pageStart < rows.count
+    return info
+  }
+
+  /// Appends one page (header + possibly compressed body) and accounts for its sizes.
+  private func writePage(
+    kind: Int32, body: [UInt8], valueCount: Int, encoding: Int32, into file: inout [UInt8], info: inout ChunkInfo
+  ) {
+    let stored = codec == .snappy ? body.withUnsafeBytes { SnappyCompressor.compress($0) } : body
+    var header = ThriftCompactWriter()
+    header.structBody { w in
+      w.i32(1, kind)
+      w.i32(2, Int32(body.count))
+      w.i32(3, Int32(stored.count))
+      w.structure(kind == 2 ? 7 : 5) { w in
+        w.i32(1, Int32(valueCount))
+        w.i32(2, encoding)
+        if kind == 0 {
+          w.i32(3, 3)
+          w.i32(4, 3)
+        }
+      }
+    }
+    file += header.bytes
+    file += stored
+    info.uncompressedSize += header.bytes.count + body.count
+    info.compressedSize += header.bytes.count + stored.count
+  }
+
+  /// Levels (0 or 1) as RLE runs of the hybrid encoding, bit width 1.
+  static func rleRuns(_ levels: [UInt8]) -> [UInt8] {
+    var out: [UInt8] = []
+    var i = 0
+    while i < levels.count {
+      var j = i
+      while j < levels.count, levels[j] == levels[i] { j += 1 }
+      var header = UInt64(j - i) << 1
+      while header >= 0x80 {
+        out.append(UInt8(header & 0x7f) | 0x80)
+        header >>= 7
+      }
+      out.append(UInt8(header))
+      out.append(levels[i])
+      i = j
+    }
+    return out
+  }
+
+  /// Values as one bit-packed run of the hybrid encoding (padded to a multiple of 8 values).
+  static func bitPacked(_ values: [UInt32], bitWidth: Int) -> [UInt8] {
+    guard !values.isEmpty else { return [] }
+    let groups = (values.count + 7) / 8
+    var out: [UInt8] = []
+    var header = UInt64(groups) << 1 | 1
+    while header >= 0x80 {
+      out.append(UInt8(header & 0x7f) | 0x80)
+      header >>= 7
+    }
+    out.append(UInt8(header))
+    var packed = [UInt8](repeating: 0, count: groups * bitWidth)
+    var bit = 0
+    for v in values {
+      for b in 0..<bitWidth where (v >> UInt32(b)) & 1 == 1 {
+        packed[(bit + b) >> 3] |= 1 << UInt8((bit + b) & 7)
+      }
+      bit += bitWidth
+    }
+    return out + packed
+  }
+}

@@ -1,0 +1,80 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// GZIP and ZSTD pages are inflated by the system's zlib and libzstd, loaded at run time with `dlopen`.
+///
+/// Why not link them: the package then builds on a fresh machine without `-dev` packages (libzstd's headers
+/// are not installed by default), and only a user whose files actually use one of these codecs needs the
+/// shared library, which every mainstream Linux and macOS ships (`libz.so.1`, `libzstd.so.1`). When it is
+/// missing the read fails with one clear error naming the library.
+enum SystemCodecs {
+  private struct Zlib: @unchecked Sendable {
+    typealias InflateInit2 = @convention(c) (UnsafeMutableRawPointer, Int32, UnsafePointer<CChar>, Int32) -> Int32
+    typealias Inflate = @convention(c) (UnsafeMutableRawPointer, Int32) -> Int32
+    let inflateInit2: InflateInit2
+    let inflate: Inflate
+    let inflateEnd: InflateEnd
+    typealias InflateEnd = @convention(c) (UnsafeMutableRawPointer) -> Int32
+  }
+
+  private struct Zstd: @unchecked Sendable {
+    typealias Decompress = @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeRawPointer?, Int) -> Int
+    typealias IsError = @convention(c) (Int) -> UInt32
+    let decompress: Decompress
+    let isError: IsError
+  }
+
+  private static func open(_ names: [String]) -> UnsafeMutableRawPointer? {
+    for name in names { if let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL) { return handle } }
+    return nil
+  }
+
+  private static let zlib: Zlib? = {
+    guard let h = open(["libz.so.1", "libz.so", "libz.dylib", "/usr/lib/libz.1.dylib"]),
+      let i = dlsym(h, "inflateInit2_"), let f = dlsym(h, "inflate"), let e = dlsym(h, "inflateEnd")
+    else { return nil }
+    return Zlib(
+      inflateInit2: unsafeBitCast(i, to: Zlib.InflateInit2.self), inflate: unsafeBitCast(f, to: Zlib.Inflate.self),
+      inflateEnd: unsafeBitCast(e, to: Zlib.InflateEnd.self))
+  }()
+
+  private static let zstd: Zstd? = {
+    guard let h = open(["libzstd.so.1", "libzstd.so", "libzstd.dylib", "libzstd.1.dylib"]),
+      let d = dlsym(h, "ZSTD_decompress"), let e = dlsym(h, "ZSTD_isError")
+    else { return nil }
+    return Zstd(decompress: unsafeBitCast(d, to: Zstd.Decompress.self), isError: unsafeBitCast(e, to: Zstd.IsError.self))
+  }()
+
+  /// Inflates a gzip (or zlib) stream into exactly `output.count` bytes.
+  static func gunzip(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws {
+    guard let zlib else { throw CorruptData("GZIP pages need the system's zlib (libz.so.1), which was not found") }
+    // z_stream on LP64: next_in 0, avail_in 8, total_in 16, next_out 24, avail_out 32, total_out 40, msg 48,
+    // state 56, zalloc 64, zfree 72, opaque 80, data_type 88, adler 96, reserved 104; 112 bytes.
+    let stream = UnsafeMutableRawPointer.allocate(byteCount: 112, alignment: 8)
+    defer { stream.deallocate() }
+    stream.initializeMemory(as: UInt8.self, repeating: 0, count: 112)
+    guard zlib.inflateInit2(stream, 15 + 32, "1.2.11", 112) == 0 else { throw CorruptData("gzip: cannot start inflate") }
+    defer { _ = zlib.inflateEnd(stream) }
+    stream.storeBytes(of: input.baseAddress, toByteOffset: 0, as: UnsafeRawPointer?.self)
+    stream.storeBytes(of: UInt32(clamping: input.count), toByteOffset: 8, as: UInt32.self)
+    stream.storeBytes(of: output.baseAddress, toByteOffset: 24, as: UnsafeMutableRawPointer?.self)
+    stream.storeBytes(of: UInt32(clamping: output.count), toByteOffset: 32, as: UInt32.self)
+    let status = zlib.inflate(stream, 4)  // Z_FINISH
+    let produced = stream.load(fromByteOffset: 40, as: UInt.self)
+    guard status == 1, produced == UInt(output.count) else {  // Z_STREAM_END
+      throw CorruptData("gzip: inflate failed (status \(status), \(produced) of \(output.count) bytes)")
+    }
+  }
+
+  /// Decompresses a zstd frame into exactly `output.count` bytes.
+  static func unzstd(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws {
+    guard let zstd else { throw CorruptData("ZSTD pages need the system's libzstd (libzstd.so.1), which was not found") }
+    let n = zstd.decompress(output.baseAddress, output.count, input.baseAddress, input.count)
+    guard zstd.isError(n) == 0, n == output.count else {
+      throw CorruptData("zstd: decompression failed (\(zstd.isError(n) != 0 ? "corrupt frame" : "\(n) of \(output.count) bytes"))")
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import NumeraiData
+
+/// The options of every command that reads a Numerai data set: files, feature set, targets.
+struct DataOptions: ParsableArguments {
+  @Option(name: .customLong("data"), help: "A data file (Parquet, CSV or a .smd cache); repeat for train + validation.")
+  var paths: [String] = []
+
+  @Option(name: .customLong("features-json"), help: "Numerai's features.json, to pick a feature set.")
+  var featuresJSON: String?
+
+  @Option(name: .customLong("feature-set"), help: "A feature set of --features-json (e.g. small, medium, all).")
+  var featureSet: String?
+
+  @Option(name: .customLong("targets"), parsing: .upToNextOption, help: "Targets to load (default: every target* column).")
+  var targets: [String] = []
+
+  @Option(name: .customLong("threads"), help: "Threads for decoding and computing.")
+  var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+  func validate() throws {
+    if featureSet != nil && featuresJSON == nil {
+      throw ValidationError("--feature-set needs --features-json")
+    }
+    guard threads >= 1 else { throw ValidationError("--threads \(threads): expected at least 1") }
+  }
+
+  /// The feature sets file, when given.
+  func featureSets() throws -> FeatureSets? { try featuresJSON.map { try FeatureSets(contentsOf: $0) } }
+
+  /// Loads the files (`paths` overrides `--data` for commands with positional files); warnings go to stderr.
+  func load(paths override: [String]? = nil, targets extra: [String]? = nil) throws -> LoadedDataset {
+    let files = override ?? paths
+    guard !files.isEmpty else { throw ValidationError("no data: give at least one --data FILE") }
+    var options = DatasetLoadOptions(threads: threads)
+    if let set = featureSet, let sets = try featureSets() { options.features = try sets.features(inSet: set) }
+    if let t = extra ?? (targets.isEmpty ? nil : targets) { options.targets = t }
+    let loaded = try DatasetLoader.load(paths: files, options: options)
+    for warning in loaded.warnings { Console.warn(warning) }
+    return loaded
+  }
+}
+
+/// Output helpers: results to stdout, notices and progress to stderr.
+enum Console {
+  /// A warning line on stderr.
+  static func warn(_ message: String) {
+    FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
+  }
+
+  /// A progress or log line on stderr.
+  static func log(_ message: String) {
+    FileHandle.standardError.write(Data("\(message)\n".utf8))
+  }
+
+  /// Whether stderr is a terminal (live progress lines) or a log (plain lines).
+  static var isTerminal: Bool { isatty(2) != 0 }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import TestSupport
+
+/// Parquet files written by pyarrow in every variant the reader must handle, with pyarrow's own reading
+/// of each value as JSON (`null` for a null; floats as
+/// their Python `repr`, which `Double(_: String)` reads back exactly).
+enum PyarrowFixtures {
+  static let variants = [
+    "snappy", "zstd", "gzip", "none", "row_groups", "no_dictionary", "page_v2", "page_v2_zstd", "small_pages",
+  ]
+
+  /// The directory holding `<variant>.parquet` and `expected.json`, written once per test run.
+  static let directory: Result<String, any Error> = Result {
+    try PythonPeer.require(modules: ["pyarrow", "pandas", "numpy"], packages: ["pyarrow", "pandas", "numpy"])
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("parquet-fixtures-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    try PythonPeer.run(script: script, arguments: [dir.path])
+    return dir.path
+  }
+
+  /// pyarrow's values per variant and column.
+  static func expected() throws -> [String: [String: [Any]]] {
+    let data = try Data(contentsOf: URL(fileURLWithPath: try directory.get() + "/expected.json"))
+    return try JSONSerialization.jsonObject(with: data) as! [String: [String: [Any]]]
+  }
+
+  static let script = #"""
+    import json, sys, numpy as np, pandas as pd, pyarrow as pa, pyarrow.parquet as pq
+    out = sys.argv[1]
+    rng = np.random.default_rng(7)
+    n = 2500
+    era = np.sort(rng.integers(1, 60, n))
+    f = rng.integers(0, 5, n).astype("float32") / 4
+    f[rng.random(n) < 0.05] = np.nan
+    t = rng.integers(0, 5, n).astype("float32") / 4
+    t[rng.random(n) < 0.2] = np.nan
+    d = rng.normal(size=n)
+    d[rng.random(n) < 0.1] = np.nan
+    df = pd.DataFrame({
+        "era": [f"{e:04d}" for e in era],
+        "era_int": era.astype("int64"),
+        "data_type": np.where(era < 45, "train", "validation"),
+        "feature_a": rng.integers(0, 5, n).astype("int8"),
+        "feature_b": rng.integers(0, 5, n).astype("int8"),
+        "feature_f": f,
+        "small": rng.integers(-30000, 30000, n).astype("int16"),
+        "big": rng.integers(-2**40, 2**40, n).astype("int64"),
+        "flag": rng.random(n) < 0.3,
+        "dbl": d,
+        "target": t,
+    }, index=pd.Index([f"n{i:08x}{rng.integers(0, 1 << 30):x}" for i in range(n)], name="id"))
+    table = pa.Table.from_pandas(df)
+    options = {
+        "snappy": {}, "zstd": {"compression": "zstd"}, "gzip": {"compression": "gzip"},
+        "none": {"compression": "none"}, "row_groups": {"row_group_size": 700},
+        "no_dictionary": {"use_dictionary": False}, "page_v2": {"data_page_version": "2.0"},
+        "page_v2_zstd": {"data_page_version": "2.0", "compression": "zstd"},
+        "small_pages": {"data_page_size": 512, "write_batch_size": 64, "row_group_size": 1000},
+    }
+    expected = {}
+    for name, kw in options.items():
+        path = f"{out}/{name}.parquet"
+        pq.write_table(table, path, **kw)
+        back = pq.read_table(path)
+        cols = {}
+        for c in back.column_names:
+            values = back.column(c).to_pylist()
+            # Floats as repr strings: Swift's Double(String) rounds them exactly, JSON number parsing may not.
+            cols[c] = [repr(v) if isinstance(v, float) else v for v in values]
+        expected[name] = cols
+    json.dump(expected, open(f"{out}/expected.json", "w"))
+    """#
+}
