@@ -11,5 +11,6 @@ struct SignalMiner: AsyncParsableCommand {
       DemoCommand.self,
       DataCommand.self,
       GFNCommand.self,
+      ScoreCommand.self,
     ])
 }

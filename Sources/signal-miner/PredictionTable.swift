@@ -1,0 +1,113 @@
+import Foundation
+import NumeraiData
+import Parquet
+
+/// A predictions (or meta-model) file: an `id` column and numeric columns, from CSV or Parquet (by content).
+///
+/// `era` and `data_type` columns are ignored; every other column must be numeric. Null, empty and `nan` fields are NaN.
+struct PredictionTable {
+  let path: String
+  let ids: [String]
+  /// Numeric columns in file order.
+  let columns: [(name: String, values: [Double])]
+
+  static let ignored: Set<String> = ["id", "era", "data_type"]
+
+  init(path: String) throws {
+    self.path = path
+    guard FileManager.default.fileExists(atPath: path) else { throw DataError(path: path, "no such file") }
+    let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+    let magic = try handle.read(upToCount: 4) ?? Data()
+    try handle.close()
+    if magic == Data("PAR1".utf8) {
+      (ids, columns) = try Self.readParquet(path)
+    } else {
+      (ids, columns) = try Self.readCSV(path)
+    }
+    guard !columns.isEmpty else {
+      throw DataError(path: path, "no prediction columns, expected 'id' and at least one numeric column")
+    }
+    var seen = Set<String>()
+    for id in ids where !seen.insert(id).inserted { throw DataError(path: path, column: "id", "id '\(id)' appears twice") }
+  }
+
+  /// The column named `name`, or the only column when `name` is nil.
+  func column(_ name: String?) throws -> [Double] {
+    if let name {
+      guard let c = columns.first(where: { $0.name == name }) else {
+        throw DataError(path: path, "no column '\(name)'; columns: \(columns.map(\.name).joined(separator: ", "))")
+      }
+      return c.values
+    }
+    if let c = columns.first(where: { $0.name == "numerai_meta_model" }) { return c.values }
+    guard columns.count == 1 else {
+      throw DataError(
+        path: path, "several columns (\(columns.map(\.name).joined(separator: ", "))): choose one with --meta-column")
+    }
+    return columns[0].values
+  }
+
+  private static func readParquet(_ path: String) throws -> ([String], [(String, [Double])]) {
+    let file = try ParquetFile(path: path)
+    guard let idIndex = file.columnIndex(named: "id") else {
+      throw DataError(path: path, "no 'id' column, expected the Numerai row ids")
+    }
+    let idValues = try file.readColumn(idIndex)
+    let ids = (0..<idValues.count).map { idValues.string(at: $0) ?? "" }
+    guard case .byteArray = idValues else { throw DataError(path: path, column: "id", "expected string ids") }
+    var columns: [(String, [Double])] = []
+    for (j, descriptor) in file.columns.enumerated() where !ignored.contains(descriptor.name) {
+      let values: [Double]
+      switch try file.readColumn(j) {
+      case .double(let v, let valid): values = masked(v, valid)
+      case .float(let v, let valid): values = masked(v.map(Double.init), valid)
+      case .int32(let v, let valid): values = masked(v.map(Double.init), valid)
+      case .int64(let v, let valid): values = masked(v.map(Double.init), valid)
+      default: throw DataError(path: path, column: descriptor.name, "expected numeric predictions")
+      }
+      columns.append((descriptor.name, values))
+    }
+    return (ids, columns)
+  }
+
+  private static func masked(_ values: [Double], _ valid: [Bool]?) -> [Double] {
+    guard let valid else { return values }
+    return zip(values, valid).map { $1 ? $0 : .nan }
+  }
+
+  private static func readCSV(_ path: String) throws -> ([String], [(String, [Double])]) {
+    let text: String
+    do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+      throw DataError(path: path, "cannot read the file as UTF-8 CSV or Parquet (\(error.localizedDescription))")
+    }
+    let lines = text.split(whereSeparator: \.isNewline)
+    guard let headerLine = lines.first else { throw DataError(path: path, "the file is empty, expected a CSV header") }
+    let header = headerLine.split(separator: ",", omittingEmptySubsequences: false).map {
+      $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+    }
+    guard let idColumn = header.firstIndex(of: "id") else {
+      throw DataError(path: path, "no 'id' column in the header, expected the Numerai row ids")
+    }
+    let numeric = header.indices.filter { !ignored.contains(header[$0]) }
+    var ids: [String] = []
+    var values = numeric.map { _ in [Double]() }
+    for (n, line) in lines.dropFirst().enumerated() {
+      let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+      guard fields.count == header.count else {
+        throw DataError(path: path, "line \(n + 2) has \(fields.count) fields, expected \(header.count) as in the header")
+      }
+      ids.append(fields[idColumn].trimmingCharacters(in: CharacterSet(charactersIn: "\" ")))
+      for (k, j) in numeric.enumerated() {
+        let field = fields[j].trimmingCharacters(in: .whitespaces)
+        if field.isEmpty || field.lowercased() == "nan" {
+          values[k].append(.nan)
+        } else if let v = Double(field) {
+          values[k].append(v)
+        } else {
+          throw DataError(path: path, column: header[j], "line \(n + 2): '\(field)' is not a number")
+        }
+      }
+    }
+    return (ids, numeric.enumerated().map { (header[$0.element], values[$0.offset]) })
+  }
+}
