@@ -199,21 +199,22 @@ struct ScoreCommand: AsyncParsableCommand {
 
   func printTable(name: String, _ scores: EraScores) {
     let metrics = scores.metrics
-    func cell(_ x: Double) -> String { x.isFinite ? String(format: "%12.6f", x) : String(repeating: " ", count: 9) + "nan" }
-    func padded(_ s: String) -> String { String(repeating: " ", count: max(0, 12 - s.count)) + s }
+    func cell(_ x: Double) -> String { x.isFinite ? String(format: "%14.6f", x) : padded("nan") }
+    func padded(_ s: String) -> String { String(repeating: " ", count: max(0, 14 - s.count)) + s }
+    func label(_ s: String) -> String { s.padding(toLength: 16, withPad: " ", startingAt: 0) }
     print("\(name): \(scores.eras.count) eras")
-    print("era     " + metrics.map { padded($0.name) }.joined())
+    print(label("era") + metrics.map { padded($0.name) }.joined())
     for (e, era) in scores.eras.enumerated() {
-      print(era.padding(toLength: 8, withPad: " ", startingAt: 0) + metrics.map { cell($0.values[e]) }.joined())
+      print(label(era) + metrics.map { cell($0.values[e]) }.joined())
     }
     var sections: [(String, [String: RollUp])] = [("all eras", scores.summary())]
     if let lastEras { sections.append(("last \(lastEras) eras", scores.summary(lastEras: lastEras))) }
     for (title, rollUps) in sections {
-      print("\nsummary (\(title))" + ["mean", "std", "sharpe", "max_drawdown"].map(padded).joined())
+      print("\nsummary, \(title)")
+      print(label("metric") + ["mean", "std", "sharpe", "max_drawdown"].map(padded).joined())
       for (metric, _) in metrics {
         let r = rollUps[metric]!
-        let label = metric.padding(toLength: 8 + "summary (\(title))".count - 8, withPad: " ", startingAt: 0)
-        print(label + [r.mean, r.std, r.sharpe, r.maxDrawdown].map(cell).joined())
+        print(label(metric) + [r.mean, r.std, r.sharpe, r.maxDrawdown].map(cell).joined())
       }
     }
     print("")
