@@ -72,7 +72,7 @@ struct FeatureBasis {
         while start < n {
           let end = min(n, start + 65_536)
           s = 0
-          for i in start..<end { s &+= Int32(truncatingIfNeeded: Int16(a[i]) &* Int16(b[i])) }
+          for i in start..<end { s &+= Int32(a[i]) &* Int32(b[i]) }
           total += Int64(s)
           start = end
         }

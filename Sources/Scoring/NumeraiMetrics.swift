@@ -14,19 +14,18 @@ public enum NumeraiMetrics {
     let n = x.count
     var ranks = [Double](repeating: 0, count: n)
     if n == 0 { return ranks }
-    var order = Array(0..<n)
+    let order = RadixOrder.ascending(x)
     x.withUnsafeBufferPointer { values in
-      order.sort { values[$0] < values[$1] }
       ranks.withUnsafeMutableBufferPointer { out in
         let count = Double(n)
         var start = 0
         while start < n {
           var end = start + 1
-          let v = values[order[start]]
-          while end < n && values[order[end]] == v { end += 1 }
+          let v = values[Int(order[start])]
+          while end < n && values[Int(order[end])] == v { end += 1 }
           // Positions start..<end share ranks start+1 … end, whose average is (start + end + 1) / 2.
           let rank = (Double(start + end + 1) * 0.5 - 0.5) / count
-          for k in start..<end { out[order[k]] = rank }
+          for k in start..<end { out[Int(order[k])] = rank }
           start = end
         }
       }

@@ -27,8 +27,24 @@ struct PredictionTable {
     guard !columns.isEmpty else {
       throw DataError(path: path, "no prediction columns, expected 'id' and at least one numeric column")
     }
-    var seen = Set<String>()
-    for id in ids where !seen.insert(id).inserted { throw DataError(path: path, column: "id", "id '\(id)' appears twice") }
+  }
+
+  /// For each of `rows` (dataset rows), the index of its id in this table, or nil where the table lacks it.
+  ///
+  /// Fast path without hashing when the table lists exactly those ids in that order (files written from the data).
+  /// - Throws: `DataError` when an id appears twice.
+  func positions(of rows: [Int], in ids: StringColumn) throws -> [Int?] {
+    if self.ids.count == rows.count && rows.indices.allSatisfy({ self.ids[$0] == ids[rows[$0]] }) {
+      return Array(rows.indices)
+    }
+    var byID: [String: Int] = [:]
+    byID.reserveCapacity(self.ids.count)
+    for (k, id) in self.ids.enumerated() {
+      guard byID.updateValue(k, forKey: id) == nil else {
+        throw DataError(path: path, column: "id", "id '\(id)' appears twice, expected each id once")
+      }
+    }
+    return rows.map { byID[ids[$0]] }
   }
 
   /// The column named `name`, or the only column when `name` is nil.

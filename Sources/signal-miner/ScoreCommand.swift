@@ -48,17 +48,16 @@ struct ScoreCommand: AsyncParsableCommand {
     if let metaModel {
       let metaTable = try PredictionTable(path: metaModel)
       let values = try metaTable.column(metaColumn)
-      var byID: [String: Double] = [:]
-      for (id, v) in zip(metaTable.ids, values) where !v.isNaN { byID[id] = v }
-      let kept = rows.indices.filter { byID[dataset.ids[rows[$0]]] != nil }
+      let found = try metaTable.positions(of: rows, in: dataset.ids)
+      let kept = rows.indices.filter { i in found[i].map { k in !values[k].isNaN } ?? false }
       guard kept.count * 5 >= rows.count * 4 else {
         throw DataError(
           path: metaModel,
           "only \(kept.count) of the \(rows.count) scored ids have a meta-model value; expected at least 80%")
       }
+      meta = kept.map { values[found[$0]!] }
       rows = kept.map { rows[$0] }
       positions = kept.map { positions[$0] }
-      meta = rows.map { byID[dataset.ids[$0]]! }
     }
     let featureColumns = data.featureSet == nil ? nil : Array(0..<dataset.featureCount)
     let scoreStart = Date()
@@ -128,21 +127,13 @@ struct ScoreCommand: AsyncParsableCommand {
 
   /// Dataset rows with a prediction, in row order, and the prediction index of each; checks the overlap.
   func match(_ table: PredictionTable, _ dataset: Dataset, targetIndex: Int) throws -> ([Int], [Int]) {
+    let found = try table.positions(of: Array(0..<dataset.rowCount), in: dataset.ids)
     var rows: [Int] = []
     var positions: [Int] = []
-    let ids = dataset.ids
-    if table.ids.count == dataset.rowCount && table.ids.indices.allSatisfy({ table.ids[$0] == ids[$0] }) {
-      rows = Array(0..<dataset.rowCount)
-      positions = rows
-    } else {
-      var byID: [String: Int] = [:]
-      byID.reserveCapacity(table.ids.count)
-      for (k, id) in table.ids.enumerated() { byID[id] = k }
-      for r in 0..<dataset.rowCount {
-        if let k = byID[ids[r]] {
-          rows.append(r)
-          positions.append(k)
-        }
+    for (r, k) in found.enumerated() {
+      if let k {
+        rows.append(r)
+        positions.append(k)
       }
     }
     let overlap = Double(rows.count) / Double(max(1, table.ids.count))

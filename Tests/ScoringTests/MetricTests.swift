@@ -12,6 +12,26 @@ import TestSupport
     #expect(NumeraiMetrics.tieKeptRank([7, 7, 7]) == [0.5, 0.5, 0.5])
   }
 
+  @Test func radixRankEqualsAComparisonSortRank() {
+    var rng = SplitMix64(seed: 3)
+    for trial in 0..<50 {
+      let n = 1 + Int(rng.next() % 400)
+      let levels = trial % 2 == 0 ? 7.0 : 1e9
+      let x = (0..<n).map { _ in ((rng.uniform() - 0.5) * levels).rounded() * (trial % 3 == 0 ? 1e-300 : 1.7) }
+      + [0.0, -0.0, -1e308, 1e308, .leastNonzeroMagnitude]
+      let sorted = x.indices.sorted { x[$0] < x[$1] }
+      var expected = [Double](repeating: 0, count: x.count)
+      var i = 0
+      while i < sorted.count {
+        var j = i
+        while j + 1 < sorted.count && x[sorted[j + 1]] == x[sorted[i]] { j += 1 }
+        for k in i...j { expected[sorted[k]] = (Double(i + j + 2) / 2 - 0.5) / Double(x.count) }
+        i = j + 1
+      }
+      #expect(NumeraiMetrics.tieKeptRank(x) == expected, "trial \(trial)")
+    }
+  }
+
   @Test func normalQuantileKnownValues() {
     #expect(NormalQuantile.value(0.5) == 0)
     #expect(abs(NormalQuantile.value(0.975) - 1.959963984540054) < 1e-15)
