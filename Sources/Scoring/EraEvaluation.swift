@@ -15,8 +15,9 @@ public enum EraEvaluation {
     predictions: [Double], dataset: Dataset, rows: [Int], target: Int,
     metaModel: [Double]? = nil, featureColumns: [Int]? = nil, threads: Int = 2
   ) throws -> EraScores {
-    try validate(predictions: predictions, dataset: dataset, rows: rows, target: target, metaModel: metaModel,
-                 featureColumns: featureColumns)
+    try validate(
+      predictions: predictions, dataset: dataset, rows: rows, target: target, metaModel: metaModel,
+      featureColumns: featureColumns)
     // Group positions by era, keeping each era's rows in the caller's order.
     var byEra = [[Int]](repeating: [], count: dataset.eras.count)
     let upperBounds = dataset.eraRanges.map(\.upperBound)
@@ -88,7 +89,8 @@ public enum EraEvaluation {
     result.pearson = NumeraiMetrics.pearson(pl, tl)
     if let metaModel {
       let (ml, _) = NumeraiMetrics.labelled(positions.map { metaModel[$0] }, t)
-      result.mmc = NumeraiMetrics.contribution(gaussPredictions: gl, gaussMeta: NumeraiMetrics.rankGauss(ml), targets: tl)
+      result.mmc = NumeraiMetrics.contribution(
+        gaussPredictions: gl, gaussMeta: NumeraiMetrics.rankGauss(ml), targets: tl)
     }
     if let featureColumns {
       let n = positions.count

@@ -95,8 +95,7 @@ public enum NumeraiMetrics {
   /// Predictions and meta model are rank-gaussianised over the labelled rows; the predictions are orthogonalised to
   /// the meta model; the score is their dot product with the centred target (times 4 when the target lies in
   /// [0, 1]), divided by the row count.
-  public static func correlationContribution(predictions: [Double], metaModel: [Double], targets: [Double]) -> Double
-  {
+  public static func correlationContribution(predictions: [Double], metaModel: [Double], targets: [Double]) -> Double {
     precondition(predictions.count == targets.count && metaModel.count == targets.count, "aligned vectors")
     var keep: [Int] = []
     keep.reserveCapacity(targets.count)

@@ -110,7 +110,8 @@ struct PredictionTable {
     for (n, line) in lines.dropFirst().enumerated() {
       let fields = line.split(separator: ",", omittingEmptySubsequences: false)
       guard fields.count == header.count else {
-        throw DataError(path: path, "line \(n + 2) has \(fields.count) fields, expected \(header.count) as in the header")
+        throw DataError(
+          path: path, "line \(n + 2) has \(fields.count) fields, expected \(header.count) as in the header")
       }
       ids.append(fields[idColumn].trimmingCharacters(in: CharacterSet(charactersIn: "\" ")))
       for (k, j) in numeric.enumerated() {

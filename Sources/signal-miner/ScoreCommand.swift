@@ -180,7 +180,10 @@ struct ScoreCommand: AsyncParsableCommand {
     }
     func summary(_ rollUps: [String: RollUp]) -> [String: Any] {
       rollUps.mapValues { r in
-        ["mean": number(r.mean), "std": number(r.std), "sharpe": number(r.sharpe), "max_drawdown": number(r.maxDrawdown)]
+        [
+          "mean": number(r.mean), "std": number(r.std), "sharpe": number(r.sharpe),
+          "max_drawdown": number(r.maxDrawdown),
+        ]
       }
     }
     var object: [String: Any] = ["per_era": perEra, "summary": summary(scores.summary())]

@@ -34,28 +34,38 @@ import Testing
         #expect(abs(exposure - expectedExposure) < Self.tolerance, "\(era) \(name)")
       }
       let metaCorr = NumeraiMetrics.numeraiCorr(predictions: meta, targets: target)
-      let expectedMetaCorr = ((fixture.expected["per_era"] as! [String: Any])[era] as! [String: Any])[
-        "meta_model_numerai_corr"] as! Double
+      let expectedMetaCorr =
+        ((fixture.expected["per_era"] as! [String: Any])[era] as! [String: Any])[
+          "meta_model_numerai_corr"] as! Double
       #expect(abs(metaCorr - expectedMetaCorr) < Self.tolerance, "\(era)")
     }
   }
 
   @Test func rollUpsMatchNumeraiTools() throws {
     let metrics: [(String, (String, String) -> Double)] = [
-      ("numerai_corr", { era, name in
-        NumeraiMetrics.numeraiCorr(
-          predictions: fixture.column(name, era: era), targets: fixture.column("target", era: era))
-      }),
-      ("correlation_contribution", { era, name in
-        NumeraiMetrics.correlationContribution(
-          predictions: fixture.column(name, era: era), metaModel: fixture.column("meta_model", era: era),
-          targets: fixture.column("target", era: era))
-      }),
-      ("feature_neutral_corr", { era, name in
-        NumeraiMetrics.featureNeutralCorr(
-          predictions: fixture.column(name, era: era), features: fixture.features(era: era),
-          targets: fixture.column("target", era: era))
-      }),
+      (
+        "numerai_corr",
+        { era, name in
+          NumeraiMetrics.numeraiCorr(
+            predictions: fixture.column(name, era: era), targets: fixture.column("target", era: era))
+        }
+      ),
+      (
+        "correlation_contribution",
+        { era, name in
+          NumeraiMetrics.correlationContribution(
+            predictions: fixture.column(name, era: era), metaModel: fixture.column("meta_model", era: era),
+            targets: fixture.column("target", era: era))
+        }
+      ),
+      (
+        "feature_neutral_corr",
+        { era, name in
+          NumeraiMetrics.featureNeutralCorr(
+            predictions: fixture.column(name, era: era), features: fixture.features(era: era),
+            targets: fixture.column("target", era: era))
+        }
+      ),
     ]
     for (metric, score) in metrics {
       for name in Self.predictionColumns {

@@ -1,7 +1,7 @@
 import Foundation
 import NumeraiData
-import Testing
 import TestSupport
+import Testing
 
 @testable import Scoring
 
@@ -17,8 +17,9 @@ import TestSupport
     for trial in 0..<50 {
       let n = 1 + Int(rng.next() % 400)
       let levels = trial % 2 == 0 ? 7.0 : 1e9
-      let x = (0..<n).map { _ in ((rng.uniform() - 0.5) * levels).rounded() * (trial % 3 == 0 ? 1e-300 : 1.7) }
-      + [0.0, -0.0, -1e308, 1e308, .leastNonzeroMagnitude]
+      let x =
+        (0..<n).map { _ in ((rng.uniform() - 0.5) * levels).rounded() * (trial % 3 == 0 ? 1e-300 : 1.7) }
+        + [0.0, -0.0, -1e308, 1e308, .leastNonzeroMagnitude]
       let sorted = x.indices.sorted { x[$0] < x[$1] }
       var expected = [Double](repeating: 0, count: x.count)
       var i = 0

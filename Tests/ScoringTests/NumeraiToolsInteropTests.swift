@@ -1,7 +1,7 @@
 import Foundation
 import NumeraiData
-import Testing
 import TestSupport
+import Testing
 
 @testable import Scoring
 
@@ -69,8 +69,10 @@ import TestSupport
     let c = Self.generate()
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
-    var csv = "id,era,target,prediction,meta_model," + (0..<Self.featureCount).map { "feature_\($0)" }.joined(
-      separator: ",") + "\n"
+    var csv =
+      "id,era,target,prediction,meta_model,"
+      + (0..<Self.featureCount).map { "feature_\($0)" }.joined(
+        separator: ",") + "\n"
     for i in c.ids.indices {
       let t = c.target[i].isNaN ? "" : "\(c.target[i])"
       let f = (0..<Self.featureCount).map { "\(c.features[$0][i])" }.joined(separator: ",")

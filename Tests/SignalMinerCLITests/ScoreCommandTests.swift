@@ -30,7 +30,8 @@ import Testing
     try data.write(toFile: dir.file("data.csv"), atomically: true, encoding: .utf8)
     try preds.write(toFile: dir.file("preds.csv"), atomically: true, encoding: .utf8)
     try meta.write(toFile: dir.file("meta.csv"), atomically: true, encoding: .utf8)
-    let sets = "{\"feature_sets\": {\"small\": [\"feature_a\", \"feature_b\", \"feature_c\"]}, \"targets\": [\"target\"]}"
+    let sets =
+      "{\"feature_sets\": {\"small\": [\"feature_a\", \"feature_b\", \"feature_c\"]}, \"targets\": [\"target\"]}"
     try sets.write(toFile: dir.file("features.json"), atomically: true, encoding: .utf8)
   }
 
@@ -60,15 +61,19 @@ import Testing
     defer { dir.remove() }
     try Self.writeCase(dir)
     let result = try CommandLineTool.run(
-      ["score", "--predictions", dir.file("preds.csv"), "--data", dir.file("data.csv"), "--meta-model",
-       dir.file("meta.csv"), "--features-json", dir.file("features.json"), "--feature-set", "small", "--json"])
+      [
+        "score", "--predictions", dir.file("preds.csv"), "--data", dir.file("data.csv"), "--meta-model",
+        dir.file("meta.csv"), "--features-json", dir.file("features.json"), "--feature-set", "small", "--json",
+      ])
     #expect(result.status == 0, "\(result.stderr)")
     let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
     #expect(Set(json.keys) == ["prediction", "second"])
     let scored = try #require(json["prediction"] as? [String: Any])
     let perEra = try #require(scored["per_era"] as? [String: [String: Double]])
-    let expected = try JSONSerialization.jsonObject(
-      with: Data(try PythonPeer.run(script: Self.reference, arguments: [dir.path]).utf8)) as! [String: [String: Double]]
+    let expected =
+      try JSONSerialization.jsonObject(
+        with: Data(try PythonPeer.run(script: Self.reference, arguments: [dir.path]).utf8))
+      as! [String: [String: Double]]
     #expect(Set(perEra.keys) == Set(expected.keys))
     for (era, values) in expected {
       for metric in ["corr", "mmc", "fnc"] {
@@ -83,7 +88,9 @@ import Testing
     #expect(Set(summary["corr"]!.keys) == ["mean", "std", "sharpe", "max_drawdown"])
 
     // Human output: the table and the summary.
-    let human = try CommandLineTool.run(["score", "--predictions", dir.file("preds.csv"), "--data", dir.file("data.csv")])
+    let human = try CommandLineTool.run([
+      "score", "--predictions", dir.file("preds.csv"), "--data", dir.file("data.csv"),
+    ])
     #expect(human.status == 0, "\(human.stderr)")
     #expect(human.stdout.contains("prediction: 4 eras") && human.stdout.contains("summary, all eras"))
   }
@@ -97,17 +104,23 @@ import Testing
     func write(_ name: String, _ lines: [Substring]) throws {
       try lines.joined(separator: "\n").write(toFile: dir.file(name), atomically: true, encoding: .utf8)
     }
-    try write("nan.csv", [preds[0]] + preds[1...].enumerated().map { k, line in
-      var fields = line.split(separator: ",", omittingEmptySubsequences: false)
-      if k == 7 { fields[1] = "nan" }
-      return Substring(fields.joined(separator: ","))
-    })
+    try write(
+      "nan.csv",
+      [preds[0]]
+        + preds[1...].enumerated().map { k, line in
+          var fields = line.split(separator: ",", omittingEmptySubsequences: false)
+          if k == 7 { fields[1] = "nan" }
+          return Substring(fields.joined(separator: ","))
+        })
     try write("constant.csv", ["id,prediction"] + preds[1...].map { "\($0.split(separator: ",")[0]),0.5"[...] })
     try write("fewids.csv", [preds[0]] + preds[1...].enumerated().map { $0 < 100 ? $1 : "x\($1)"[...] })
     let cases: [([String], String)] = [
       (["--predictions", dir.file("nan.csv")], "column 'prediction': value nan for id n001007; expected a number"),
       (["--predictions", dir.file("constant.csv")], "column 'prediction': all 240 predictions equal 0.5"),
-      (["--predictions", dir.file("fewids.csv")], "only 100 of its 240 ids are in the data (240 rows): 41.7%, expected at least 80%"),
+      (
+        ["--predictions", dir.file("fewids.csv")],
+        "only 100 of its 240 ids are in the data (240 rows): 41.7%, expected at least 80%"
+      ),
       (["--predictions", dir.file("preds.csv"), "--target", "target_x"], "no target column 'target_x'"),
     ]
     for (arguments, expected) in cases {
