@@ -7,7 +7,7 @@ import Parquet
 /// `era` and `data_type` columns are ignored; every other column must be numeric. Null, empty and `nan` fields are NaN.
 struct PredictionTable {
   let path: String
-  let ids: [String]
+  let ids: StringColumn
   /// Numeric columns in file order.
   let columns: [(name: String, values: [Double])]
 
@@ -34,8 +34,20 @@ struct PredictionTable {
   /// Fast path without hashing when the table lists exactly those ids in that order (files written from the data).
   /// - Throws: `DataError` when an id appears twice.
   func positions(of rows: [Int], in ids: StringColumn) throws -> [Int?] {
-    if self.ids.count == rows.count && rows.indices.allSatisfy({ self.ids[$0] == ids[rows[$0]] }) {
-      return Array(rows.indices)
+    if self.ids.count == rows.count {
+      if rows.count == ids.count && rows.last.map({ $0 == rows.count - 1 }) ?? true && self.ids == ids {
+        return Array(rows.indices)
+      }
+      let same = self.ids.bytes.withUnsafeBufferPointer { mine in
+        ids.bytes.withUnsafeBufferPointer { theirs in
+          rows.indices.allSatisfy { k in
+            let a = mine[self.ids.offsets[k]..<self.ids.offsets[k + 1]]
+            let b = theirs[ids.offsets[rows[k]]..<ids.offsets[rows[k] + 1]]
+            return a.elementsEqual(b)
+          }
+        }
+      }
+      if same { return Array(rows.indices) }
     }
     var byID: [String: Int] = [:]
     byID.reserveCapacity(self.ids.count)
@@ -63,14 +75,19 @@ struct PredictionTable {
     return columns[0].values
   }
 
-  private static func readParquet(_ path: String) throws -> ([String], [(String, [Double])]) {
+  private static func readParquet(_ path: String) throws -> (StringColumn, [(String, [Double])]) {
     let file = try ParquetFile(path: path)
     guard let idIndex = file.columnIndex(named: "id") else {
       throw DataError(path: path, "no 'id' column, expected the Numerai row ids")
     }
-    let idValues = try file.readColumn(idIndex)
-    let ids = (0..<idValues.count).map { idValues.string(at: $0) ?? "" }
-    guard case .byteArray = idValues else { throw DataError(path: path, column: "id", "expected string ids") }
+    guard case .byteArray(let bytes, let offsets, _) = try file.readColumn(idIndex) else {
+      throw DataError(path: path, column: "id", "expected string ids")
+    }
+    let ids =
+      offsets.first == 0 && offsets.last == bytes.count
+      ? StringColumn(bytes: bytes, offsets: offsets)
+      : StringColumn(
+        (0..<(offsets.count - 1)).map { String(decoding: bytes[offsets[$0]..<offsets[$0 + 1]], as: UTF8.self) })
     var columns: [(String, [Double])] = []
     for (j, descriptor) in file.columns.enumerated() where !ignored.contains(descriptor.name) {
       let values: [Double]
@@ -91,7 +108,7 @@ struct PredictionTable {
     return zip(values, valid).map { $1 ? $0 : .nan }
   }
 
-  private static func readCSV(_ path: String) throws -> ([String], [(String, [Double])]) {
+  private static func readCSV(_ path: String) throws -> (StringColumn, [(String, [Double])]) {
     let text: String
     do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
       throw DataError(path: path, "cannot read the file as UTF-8 CSV or Parquet (\(error.localizedDescription))")
@@ -105,7 +122,7 @@ struct PredictionTable {
       throw DataError(path: path, "no 'id' column in the header, expected the Numerai row ids")
     }
     let numeric = header.indices.filter { !ignored.contains(header[$0]) }
-    var ids: [String] = []
+    var ids = StringColumn()
     var values = numeric.map { _ in [Double]() }
     for (n, line) in lines.dropFirst().enumerated() {
       let fields = line.split(separator: ",", omittingEmptySubsequences: false)
