@@ -87,6 +87,19 @@ import Testing
     #expect(abs(summary["corr"]!["mean"]! - mean) < 1e-9)
     #expect(Set(summary["corr"]!.keys) == ["mean", "std", "sharpe", "max_drawdown"])
 
+    // The same files as Parquet (written by pandas) give the same output.
+    try PythonPeer.run(
+      script: """
+        import sys, pandas as pd
+        for name in ("preds", "meta"):
+            pd.read_csv(f"{sys.argv[1]}/{name}.csv", dtype={"era": str}).to_parquet(f"{sys.argv[1]}/{name}.parquet", index=False)
+        """, arguments: [dir.path])
+    let parquet = try CommandLineTool.run(
+      ["score", "--predictions", dir.file("preds.parquet"), "--data", dir.file("data.csv"), "--meta-model",
+       dir.file("meta.parquet"), "--features-json", dir.file("features.json"), "--feature-set", "small", "--json"])
+    #expect(parquet.status == 0, "\(parquet.stderr)")
+    #expect(parquet.stdout == result.stdout)
+
     // Human output: the table and the summary.
     let human = try CommandLineTool.run([
       "score", "--predictions", dir.file("preds.csv"), "--data", dir.file("data.csv"),
