@@ -1,3 +1,5 @@
+import RealModule
+
 /// Least-squares neutralisation against `[features | 1]` for one era: numerai-tools' `neutralize` with proportion 1.
 ///
 /// The constant column is handled by centring, so the fit is on centred features: the Gram matrix `X_cᵀX_c` (exact
@@ -47,37 +49,57 @@ struct FeatureBasis {
   }
 
   /// From integer feature bins, column-major `rowCount × featureCount`; the centred Gram matrix is computed exactly.
+  ///
+  /// The cross products `Σ x_j·x_l` run in Float with relaxed (vectorised) summation: every product and every
+  /// partial sum is an integer below 2^24 (rows are summed in blocks sized by the largest |bin|), so the result is
+  /// exact whatever the summation order.
   init(bins: UnsafeBufferPointer<Int8>, rowCount n: Int, featureCount k: Int) {
     precondition(bins.count == n * k, "bins must hold rowCount × featureCount values")
     var sums = [Int64](repeating: 0, count: k)
     var x = [Double](repeating: 0, count: n * k)
-    for j in 0..<k {
-      var s = 0
-      for i in 0..<n {
-        let v = bins[j * n + i]
-        s &+= Int(v)
-        x[j * n + i] = Double(v)
+    var xf = [Float](repeating: 0, count: n * k)
+    var largest = 0
+    x.withUnsafeMutableBufferPointer { x in
+      xf.withUnsafeMutableBufferPointer { xf in
+        for j in 0..<k {
+          var s = 0
+          for i in (j * n)..<((j + 1) * n) {
+            let v = bins[i]
+            s &+= Int(v)
+            largest = max(largest, Int(v.magnitude))
+            x[i] = Double(v)
+            xf[i] = Float(v)
+          }
+          sums[j] = Int64(s)
+        }
       }
-      sums[j] = Int64(s)
+    }
+    // Rows in blocks that stay in L1 across all column pairs, and small enough for exact Float sums.
+    let block = min(256, max(1, (1 << 24) / max(1, largest * largest)))
+    var totals = [Int64](repeating: 0, count: k * k)
+    xf.withUnsafeBufferPointer { xf in
+      totals.withUnsafeMutableBufferPointer { totals in
+        var start = 0
+        while start < n {
+          let end = min(n, start + block)
+          for j in 0..<k {
+            let a = xf.baseAddress! + j * n
+            for l in 0...j {
+              let b = xf.baseAddress! + l * n
+              var s: Float = 0
+              for i in start..<end { s = Relaxed.multiplyAdd(a[i], b[i], s) }
+              totals[j * k + l] += Int64(s)
+            }
+          }
+          start = end
+        }
+      }
     }
     var gram = [Double](repeating: 0, count: k * k)
     for j in 0..<k {
-      let a = UnsafeBufferPointer(rebasing: bins[(j * n)..<((j + 1) * n)])
       for l in 0...j {
-        let b = UnsafeBufferPointer(rebasing: bins[(l * n)..<((l + 1) * n)])
-        var s: Int32 = 0
-        var total: Int64 = 0
-        // Blocks of 2^16 rows keep the Int32 accumulator (|product| ≤ 2^14) from overflowing.
-        var start = 0
-        while start < n {
-          let end = min(n, start + 65_536)
-          s = 0
-          for i in start..<end { s &+= Int32(a[i]) &* Int32(b[i]) }
-          total += Int64(s)
-          start = end
-        }
         // n·Σxy − Σx·Σy is an exact integer; one rounding gives the centred cross product.
-        let centred = Double(Int64(n) * total - sums[j] * sums[l]) / Double(n)
+        let centred = Double(Int64(n) * totals[j * k + l] - sums[j] * sums[l]) / Double(n)
         gram[j * k + l] = centred
         gram[l * k + j] = centred
       }

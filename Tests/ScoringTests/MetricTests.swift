@@ -107,6 +107,20 @@ import Testing
     #expect(abs(zip(plain, b).reduce(0) { $0 + $1.0 * $1.1 }) < 1e-12)
   }
 
+  @Test func integerBinsFitEqualsTheDoubleFit() {
+    // Full-range Int8 values (products up to 2^14) and 3000 rows: the exact integer Gram path agrees.
+    var rng = SplitMix64(seed: 11)
+    let n = 3000
+    let columns: [[Int8]] = (0..<6).map { j in
+      (0..<n).map { _ in j == 0 ? Int8(truncatingIfNeeded: rng.next()) : Int8(rng.next() % 5) }
+    }
+    let v = (0..<n).map { _ in rng.uniform() }
+    let flat = columns.flatMap { $0 }
+    let fromBins = flat.withUnsafeBufferPointer { FeatureBasis(bins: $0, rowCount: n, featureCount: 6) }.neutralize(v)!
+    let fromDoubles = FeatureBasis(columns: columns.map { $0.map(Double.init) }, rowCount: n).neutralize(v)!
+    #expect(zip(fromBins, fromDoubles).allSatisfy { abs($0 - $1) < 1e-12 })
+  }
+
   // MARK: - Bad input
 
   static func smallDataset(rowsPerEra: [Int]) -> Dataset {

@@ -30,5 +30,6 @@ print(log.strip())
 print(f"eras {len(peer['per_era'])}  max |ours - numerai-tools| over corr/mmc/fnc = {worst:.2e}")
 print(f"numerai-tools scoring          {peer['seconds']:.3f} s (file reading excluded)")
 print(f"signal-miner scoring (library) {scored:.3f} s   ratio {scored / peer['seconds']:.4f}x")
-print(f"signal-miner score, whole CLI  {wall:.3f} s   ratio {wall / peer['seconds']:.4f}x (includes reading Parquet)")
+print(f"numerai-tools incl. reading    {peer['total_seconds']:.3f} s (pandas read_parquet, join by id, groupby era)")
+print(f"signal-miner score, whole CLI  {wall:.3f} s   ratio {wall / peer['total_seconds']:.4f}x (process start to JSON out)")
 PY
