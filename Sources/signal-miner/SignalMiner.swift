@@ -10,6 +10,7 @@ struct SignalMiner: AsyncParsableCommand {
     subcommands: [
       DemoCommand.self,
       DataCommand.self,
+      ScoreCommand.self,
       GFNCommand.self,
     ])
 }
