@@ -1,4 +1,5 @@
 import Foundation
+import RealModule
 
 /// Numerai's per-era metrics, computed as numerai-tools 0.7 computes them (scoring.py), on one era's vectors.
 ///
@@ -96,39 +97,56 @@ public enum NumeraiMetrics {
   ///
   /// Columns whose remaining norm falls below 1e-6 of the largest column norm are dependent on earlier ones
   /// and skipped, as numpy's `lstsq(rcond=1e-6)` drops their direction.
-  /// - Complexity: O(n · k²) for n rows and k columns.
+  /// - Complexity: O(n · k²) for n rows and k columns, in one contiguous column-major buffer.
   public static func neutralize(_ y: [Double], against x: [[Double]]) -> [Double] {
     let n = y.count
-    var columns = x
-    columns.append([Double](repeating: 1, count: n))
-    var reflectors: [[Double]] = []
-    var largest = 0.0
-    for c in columns { largest = max(largest, c.reduce(0) { $0 + $1 * $1 }.squareRoot()) }
+    let k = x.count + 1
+    var a = [Double](repeating: 1, count: n * k)
+    for (j, column) in x.enumerated() {
+      precondition(column.count == n, "every feature column holds one value per row")
+      a.replaceSubrange((j * n)..<((j + 1) * n), with: column)
+    }
     var r = y
-    func apply(_ v: [Double], _ start: Int, to z: inout [Double]) {
-      var dot = 0.0
-      for i in start..<n { dot += v[i - start] * z[i] }
-      for i in start..<n { z[i] -= 2 * dot * v[i - start] }
+    a.withUnsafeMutableBufferPointer { matrix in
+      r.withUnsafeMutableBufferPointer { residual in
+        let base = matrix.baseAddress!
+        /// z[start…] −= 2 (v·z) v for a unit reflector v stored from row `start`.
+        func reflect(_ v: UnsafeMutablePointer<Double>, from start: Int, _ z: UnsafeMutablePointer<Double>) {
+          var dot = 0.0
+          for i in start..<n { dot = Relaxed.multiplyAdd(v[i], z[i], dot) }
+          let scale = 2 * dot
+          for i in start..<n { z[i] -= scale * v[i] }
+        }
+        var largest = 0.0
+        for j in 0..<k {
+          var sum = 0.0
+          for i in 0..<n { sum = Relaxed.multiplyAdd(base[j * n + i], base[j * n + i], sum) }
+          largest = max(largest, sum.squareRoot())
+        }
+        var reflectors: [Int] = []
+        for j in 0..<k where reflectors.count < n {
+          let c = base + j * n
+          for (q, column) in reflectors.enumerated() { reflect(base + column * n, from: q, c) }
+          let start = reflectors.count
+          var sum = 0.0
+          for i in start..<n { sum = Relaxed.multiplyAdd(c[i], c[i], sum) }
+          let norm = sum.squareRoot()
+          guard norm > 1e-6 * largest else { continue }
+          // The column becomes its unit Householder vector, mapping c[start…] onto ∓|c|·e₁.
+          c[start] += c[start] >= 0 ? norm : -norm
+          var vsum = 0.0
+          for i in start..<n { vsum = Relaxed.multiplyAdd(c[i], c[i], vsum) }
+          let inverse = 1 / vsum.squareRoot()
+          for i in start..<n { c[i] *= inverse }
+          reflectors.append(j)
+        }
+        // residual = Q (0, (Qᵀy)[rank…]).
+        let z = residual.baseAddress!
+        for (q, column) in reflectors.enumerated() { reflect(base + column * n, from: q, z) }
+        for i in 0..<reflectors.count { z[i] = 0 }
+        for (q, column) in reflectors.enumerated().reversed() { reflect(base + column * n, from: q, z) }
+      }
     }
-    var rank = 0
-    for var c in columns where rank < n {
-      for (k, v) in reflectors.enumerated() { apply(v, k, to: &c) }
-      var norm = 0.0
-      for i in rank..<n { norm += c[i] * c[i] }
-      norm = norm.squareRoot()
-      guard norm > 1e-6 * largest else { continue }
-      // Householder vector mapping c[rank…] onto ∓|c|·e₁.
-      var v = Array(c[rank...])
-      v[0] += v[0] >= 0 ? norm : -norm
-      let vnorm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
-      v = v.map { $0 / vnorm }
-      reflectors.append(v)
-      apply(v, rank, to: &r)
-      rank += 1
-    }
-    // r = Qᵀy; zero the part in the column space, then map back with Q.
-    for i in 0..<rank { r[i] = 0 }
-    for k in stride(from: rank - 1, through: 0, by: -1) { apply(reflectors[k], k, to: &r) }
     return r
   }
 

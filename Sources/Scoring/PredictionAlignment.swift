@@ -6,6 +6,8 @@ public struct AlignedPredictions: Sendable {
   public let rows: [Int]
   /// Each prediction column's values, aligned with `rows`.
   public let columns: [(name: String, values: [Double])]
+  /// For each aligned row, its position in the predictions file.
+  public let positions: [Int]
 }
 
 /// Matches predictions to dataset rows by id and refuses what numerai-tools would refuse.
@@ -17,16 +19,21 @@ public enum PredictionAlignment {
   public static func align(
     ids: [String], columns: [(name: String, values: [Double])], to dataset: Dataset, minimumOverlap: Double = 0.8
   ) throws -> AlignedPredictions {
-    var rowOfID: [String: Int] = [:]
-    rowOfID.reserveCapacity(dataset.rowCount)
-    for (r, id) in dataset.ids.enumerated() { rowOfID[id] = r }
-    var seen = Set<String>()
     var matched: [(row: Int, position: Int)] = []
-    for (i, id) in ids.enumerated() {
-      guard seen.insert(id).inserted else { throw ScoringError("prediction id '\(id)' appears more than once") }
-      if let r = rowOfID[id] { matched.append((r, i)) }
+    if StringColumn(ids) == dataset.ids {
+      // The common case, predictions made for this very file: row i is prediction i, no hashing needed.
+      matched = ids.indices.map { ($0, $0) }
+    } else {
+      var rowOfID: [String: Int] = [:]
+      rowOfID.reserveCapacity(dataset.rowCount)
+      for (r, id) in dataset.ids.enumerated() { rowOfID[id] = r }
+      var seen = Set<String>()
+      for (i, id) in ids.enumerated() {
+        guard seen.insert(id).inserted else { throw ScoringError("prediction id '\(id)' appears more than once") }
+        if let r = rowOfID[id] { matched.append((r, i)) }
+      }
+      matched.sort { $0.row < $1.row }
     }
-    matched.sort { $0.row < $1.row }
     var eraOfRow = [Int](repeating: 0, count: dataset.rowCount)
     for (e, range) in dataset.eraRanges.enumerated() { for r in range { eraOfRow[r] = e } }
     let coveredEras = Set(matched.map { eraOfRow[$0.row] })
@@ -48,6 +55,6 @@ public enum PredictionAlignment {
       }
       return (column.name, values)
     }
-    return AlignedPredictions(rows: matched.map(\.row), columns: aligned)
+    return AlignedPredictions(rows: matched.map(\.row), columns: aligned, positions: matched.map(\.position))
   }
 }

@@ -34,9 +34,14 @@ struct ScoreCommand: AsyncParsableCommand {
         throw ScoringError(
           "\(metaModel) has columns \(metaTable.columns.map(\.name).joined(separator: ", ")); pick one with --meta-column")
       }
-      var byID: [String: Double] = [:]
-      for (i, id) in metaTable.ids.enumerated() { byID[id] = metaTable.columns[0].values[i] }
-      meta = aligned.rows.map { byID[dataset.ids[$0]] ?? .nan }
+      let values = metaTable.columns[0].values
+      if metaTable.ids == table.ids {
+        meta = aligned.positions.map { values[$0] }
+      } else {
+        var byID: [String: Double] = [:]
+        for (i, id) in metaTable.ids.enumerated() { byID[id] = values[i] }
+        meta = aligned.rows.map { byID[dataset.ids[$0]] ?? .nan }
+      }
     }
     let features: [Int]? = data.featureSet == nil ? nil : Array(0..<dataset.featureCount)
     var results: [(String, EraScores)] = []
