@@ -11,6 +11,8 @@ struct SignalMiner: AsyncParsableCommand {
       DemoCommand.self,
       DataCommand.self,
       ScoreCommand.self,
+      TrainCommand.self,
+      PredictCommand.self,
       GFNCommand.self,
     ])
 }
