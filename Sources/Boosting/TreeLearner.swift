@@ -92,8 +92,11 @@ final class TreeLearner {
     tree.leafCount[0] = n
     var leafGradient = [sumGradient]
     var best: [SplitCandidate] = [SplitCandidate()]
+    // LightGBM skips, in a leaf's children, every feature that could not split the leaf itself (no
+    // threshold beat the leaf's gain): a feature stays usable only while it stays splittable.
+    var splittable = [[Bool](repeating: true, count: sampled.count)]
     buildHistogram(leaf: 0, slot: 0)
-    best[0] = findBestSplit(slot: 0, sumGradient: sumGradient, count: n, depth: 0)
+    best[0] = findBestSplit(slot: 0, sumGradient: sumGradient, count: n, depth: 0, splittable: &splittable[0])
     var slotOfLeaf = [0]
     for _ in 0..<(maxLeaves - 1) {
       var bestLeaf = 0
@@ -132,10 +135,16 @@ final class TreeLearner {
       slotOfLeaf.append(largeLeaf == newLeaf ? parentSlot : freeSlot)
       best[bestLeaf] = SplitCandidate()
       best.append(SplitCandidate())
-      for leaf in [bestLeaf, newLeaf] {
-        best[leaf] = findBestSplit(
-          slot: slotOfLeaf[leaf], sumGradient: leafGradient[leaf], count: leafEnd[leaf] - leafBegin[leaf],
-          depth: tree.leafDepth[leaf])
+      splittable.append(splittable[bestLeaf])
+      // LightGBM does not search leaves that are too deep, or pairs of leaves both under 2 × min_data_in_leaf.
+      let tooSmall =
+        split.leftCount < 2 * parameters.minChildSamples && split.rightCount < 2 * parameters.minChildSamples
+      if !tooSmall {
+        for leaf in [bestLeaf, newLeaf] {
+          best[leaf] = findBestSplit(
+            slot: slotOfLeaf[leaf], sumGradient: leafGradient[leaf], count: leafEnd[leaf] - leafBegin[leaf],
+            depth: tree.leafDepth[leaf], splittable: &splittable[leaf])
+        }
       }
     }
     let leaves = (0..<tree.leafCountTotal).map { positionsInOrder[leafBegin[$0]..<leafEnd[$0]] }
@@ -248,7 +257,9 @@ final class TreeLearner {
   // MARK: - Split search
 
   /// LightGBM's FindBestThresholdSequentially (reverse scan, no missing values) over every sampled feature.
-  private func findBestSplit(slot: Int, sumGradient: Double, count: Int, depth: Int) -> SplitCandidate {
+  private func findBestSplit(
+    slot: Int, sumGradient: Double, count: Int, depth: Int, splittable: inout [Bool]
+  ) -> SplitCandidate {
     var best = SplitCandidate()
     if parameters.maxDepth > 0 && depth >= parameters.maxDepth { return best }
     let lambda = parameters.regLambda
@@ -257,7 +268,8 @@ final class TreeLearner {
     let sumHessian = Double(count) + 2 * Self.epsilon
     let gainShift = sumGradient * sumGradient / (sumHessian + lambda)
     let width = sampled.count * 5
-    for (s, f) in sampled.enumerated() {
+    for (s, f) in sampled.enumerated() where splittable[s] {
+      splittable[s] = false
       let featureBins = bins[f]
       let binCount = featureBins.count
       guard binCount > 1 else { continue }
@@ -289,6 +301,7 @@ final class TreeLearner {
         let gain =
           leftGradient * leftGradient / (leftHessian + lambda) + rightGradient * rightGradient / (rightHessian + lambda)
         if gain <= gainShift { continue }
+        splittable[s] = true
         if gain > bestGain {
           bestGain = gain
           candidate = SplitCandidate(
