@@ -178,23 +178,45 @@ final class TreeLearner {
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
               let lower = chunk * sampled.count / chunks
               let upper = (chunk + 1) * sampled.count / chunks
+              // Four interleaved partial histograms (by row position mod 4) so that consecutive rows with the
+              // same value do not wait on each other's stores; indexing by value avoids unpredictable branches.
+              let partialG = UnsafeMutablePointer<Double>.allocate(capacity: 32)
+              let partialC = UnsafeMutablePointer<Int32>.allocate(capacity: 32)
+              defer {
+                partialG.deallocate()
+                partialC.deallocate()
+              }
               for s in lower..<upper {
                 let column = base + columns[sampled[s]] * n
-                var g0 = 0.0, g1 = 0.0, g2 = 0.0, g3 = 0.0, g4 = 0.0
-                var c0: Int32 = 0, c1: Int32 = 0, c2: Int32 = 0, c3: Int32 = 0, c4: Int32 = 0
-                for k in begin..<end {
-                  let g = Double(grads[k])
-                  switch column[Int(rows[k])] {
-                  case 0: g0 += g; c0 += 1
-                  case 1: g1 += g; c1 += 1
-                  case 2: g2 += g; c2 += 1
-                  case 3: g3 += g; c3 += 1
-                  default: g4 += g; c4 += 1
-                  }
+                partialG.initialize(repeating: 0, count: 32)
+                partialC.initialize(repeating: 0, count: 32)
+                var k = begin
+                while k + 4 <= end {
+                  let v0 = Int(column[Int(rows[k])])
+                  let v1 = Int(column[Int(rows[k + 1])]) + 8
+                  let v2 = Int(column[Int(rows[k + 2])]) + 16
+                  let v3 = Int(column[Int(rows[k + 3])]) + 24
+                  partialG[v0] += Double(grads[k])
+                  partialG[v1] += Double(grads[k + 1])
+                  partialG[v2] += Double(grads[k + 2])
+                  partialG[v3] += Double(grads[k + 3])
+                  partialC[v0] &+= 1
+                  partialC[v1] &+= 1
+                  partialC[v2] &+= 1
+                  partialC[v3] &+= 1
+                  k += 4
+                }
+                while k < end {
+                  let v = Int(column[Int(rows[k])])
+                  partialG[v] += Double(grads[k])
+                  partialC[v] &+= 1
+                  k += 1
                 }
                 let o = slot * width + s * 5
-                (hg[o], hg[o + 1], hg[o + 2], hg[o + 3], hg[o + 4]) = (g0, g1, g2, g3, g4)
-                (hc[o], hc[o + 1], hc[o + 2], hc[o + 3], hc[o + 4]) = (c0, c1, c2, c3, c4)
+                for v in 0..<5 {
+                  hg[o + v] = (partialG[v] + partialG[v + 8]) + (partialG[v + 16] + partialG[v + 24])
+                  hc[o + v] = partialC[v] &+ partialC[v + 8] &+ partialC[v + 16] &+ partialC[v + 24]
+                }
               }
             }
           }
