@@ -10,6 +10,9 @@ struct SignalMiner: AsyncParsableCommand {
     subcommands: [
       DemoCommand.self,
       DataCommand.self,
+      ScoreCommand.self,
+      TrainCommand.self,
+      PredictCommand.self,
       GFNCommand.self,
       ScoreCommand.self,
     ])
