@@ -55,16 +55,6 @@ struct CSVSource: TableSource {
     }
   }
 
-  func floats64(_ name: String) throws -> [Double] {
-    try column(name).enumerated().map { i, field in
-      if field.isEmpty || field.lowercased() == "nan" { return .nan }
-      guard let x = Double(field) else {
-        throw DataError(path: path, column: name, "row \(i + 1) holds '\(field)', expected a number")
-      }
-      return x
-    }
-  }
-
   func readFeatures(_ names: [String], into outputs: [UnsafeMutableBufferPointer<Int8>], threads: Int) throws -> [Int] {
     var missing = names.map { _ in 0 }
     for (k, name) in names.enumerated() {

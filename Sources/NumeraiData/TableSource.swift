@@ -9,8 +9,6 @@ protocol TableSource {
   func strings(_ column: String) throws -> [String]
   /// The column as Float, NaN for a null.
   func floats(_ column: String) throws -> [Float]
-  /// The column as Double, NaN for a null (predictions keep their full precision).
-  func floats64(_ column: String) throws -> [Double]
   /// Feature columns as bins: float values × 4, NaN and null → 2. Returns per column how many were replaced.
   func readFeatures(_ names: [String], into outputs: [UnsafeMutableBufferPointer<Int8>], threads: Int) throws -> [Int]
 }
@@ -51,16 +49,6 @@ struct ParquetSource: TableSource {
     }
   }
 
-  func floats64(_ column: String) throws -> [Double] {
-    switch try file.readColumn(try index(column)) {
-    case .float(let v, _): return v.map(Double.init)
-    case .double(let v, _): return v
-    case .int32(let v, let valid): return v.indices.map { valid?[$0] == false ? .nan : Double(v[$0]) }
-    case .int64(let v, let valid): return v.indices.map { valid?[$0] == false ? .nan : Double(v[$0]) }
-    default: throw DataError(path: path, column: column, "expected numbers")
-    }
-  }
-
   func readFeatures(_ names: [String], into outputs: [UnsafeMutableBufferPointer<Int8>], threads: Int) throws -> [Int] {
     let indices = try names.map(index)
     return try file.readInt8Columns(indices, into: outputs, floatScale: 4, missing: 2, threads: threads)
@@ -90,7 +78,6 @@ struct DatasetSource: TableSource {
     return Array(dataset.targets.column(t))
   }
 
-  func floats64(_ column: String) throws -> [Double] { try floats(column).map(Double.init) }
 
   func readFeatures(_ names: [String], into outputs: [UnsafeMutableBufferPointer<Int8>], threads: Int) throws -> [Int] {
     for (k, name) in names.enumerated() {

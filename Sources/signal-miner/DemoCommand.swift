@@ -16,7 +16,7 @@ struct DemoCommand: AsyncParsableCommand {
     let synthetic = try SyntheticNumerai(.init(seed: seed))
     let paths = try synthetic.write(prefix: prefix)
     print("wrote \(paths.joined(separator: ", "))")
-    var info = try DataCommand.Info.parse([paths[0], paths[1], "--features-json", paths[2]])
+    let info = try DataCommand.Info.parse([paths[0], paths[1], "--features-json", paths[2]])
     try await info.run()
   }
 }

@@ -14,6 +14,5 @@ struct SignalMiner: AsyncParsableCommand {
       TrainCommand.self,
       PredictCommand.self,
       GFNCommand.self,
-      ScoreCommand.self,
     ])
 }
