@@ -1,0 +1,137 @@
+import Foundation
+
+/// The hyperparameters mining samples from: each parameter's grid of values, and the target.
+///
+/// Read from JSON (`--space F`): `{"name": [v, …]}`, `{"name": {"linspace": [lo, hi, n]}}` or
+/// `{"name": {"logspace": [lo, hi, n], "int": true}}` (logspace takes the end points themselves, not powers of
+/// ten); `"target": ["target", …]` picks targets. A parameter absent from the file is fixed at the
+/// benchmark's value. Every configuration must satisfy num_leaves ≤ 2^max_depth.
+public struct SearchSpace: Sendable, Equatable {
+  /// One hyperparameter and its grid.
+  public struct Parameter: Sendable, Equatable, Codable {
+    /// LightGBM's name, e.g. `num_leaves`.
+    public let name: String
+    /// The grid, ascending and without repeats.
+    public let values: [Double]
+    /// Whether values are integers.
+    public let isInteger: Bool
+
+    public init(name: String, values: [Double], isInteger: Bool) {
+      self.name = name
+      self.values = Array(Set(isInteger ? values.map { $0.rounded() } : values)).sorted()
+      self.isInteger = isInteger
+    }
+  }
+
+  /// Parameters in sampling order.
+  public let parameters: [Parameter]
+  /// Targets to choose from (one configuration trains on one target).
+  public let targets: [String]
+
+  public init(parameters: [Parameter], targets: [String]) {
+    self.parameters = parameters
+    self.targets = targets
+  }
+
+  /// The names the boosting engine accepts (LightGBM's).
+  public static let tunable = [
+    "colsample_bytree", "reg_lambda", "learning_rate", "max_bin", "max_depth", "num_leaves", "min_child_samples",
+    "n_estimators",
+  ]
+
+  /// The seed notebook's space as DESIGN.md fixes it, over the loaded `targets`.
+  public static func standard(targets: [String]) -> SearchSpace {
+    func lin(_ name: String, _ lo: Double, _ hi: Double, _ n: Int, int: Bool) -> Parameter {
+      Parameter(name: name, values: linspace(lo, hi, n), isInteger: int)
+    }
+    return SearchSpace(
+      parameters: [
+        lin("colsample_bytree", 0.001, 1, 100, int: false),
+        lin("reg_lambda", 0, 100_000, 10_000, int: false),
+        lin("learning_rate", 0.000_01, 0.3, 1000, int: false),
+        lin("max_bin", 2, 5, 4, int: true),
+        lin("max_depth", 5, 16, 12, int: true),
+        lin("num_leaves", 4, 2048, 512, int: true),
+        lin("min_child_samples", 1, 15_000, 1000, int: true),
+        lin("n_estimators", 10, 30_000, 3000, int: true),
+      ], targets: targets)
+  }
+
+  /// numpy's linspace.
+  static func linspace(_ lo: Double, _ hi: Double, _ n: Int) -> [Double] {
+    n == 1 ? [lo] : (0..<n).map { i in i == n - 1 ? hi : lo + (hi - lo) * Double(i) / Double(n - 1) }
+  }
+
+  /// A space from JSON text; `availableTargets` are the data's targets (default for `target`).
+  public init(json: Data, source: String, availableTargets: [String]) throws {
+    guard let object = try? JSONSerialization.jsonObject(with: json) as? [String: Any] else {
+      throw MiningError("\(source): not a JSON object, expected {\"parameter\": [values] or {\"linspace\": [lo, hi, n]}}")
+    }
+    var parameters: [Parameter] = []
+    var targets = availableTargets
+    for (name, spec) in object.sorted(by: { $0.key < $1.key }) {
+      if name == "target" {
+        guard let list = spec as? [String], !list.isEmpty else {
+          throw MiningError("\(source): \"target\" must be a non-empty list of target names")
+        }
+        for t in list where !availableTargets.contains(t) {
+          throw MiningError("\(source): target '\(t)' is not in the data (it has \(availableTargets.joined(separator: ", ")))")
+        }
+        targets = list
+        continue
+      }
+      guard Self.tunable.contains(name) else {
+        throw MiningError("\(source): unknown parameter '\(name)', expected one of: \(Self.tunable.joined(separator: ", ")), target")
+      }
+      let integral = ["max_bin", "max_depth", "num_leaves", "min_child_samples", "n_estimators"].contains(name)
+      if let list = spec as? [NSNumber], !list.isEmpty {
+        parameters.append(Parameter(name: name, values: list.map(\.doubleValue), isInteger: integral))
+      } else if let dict = spec as? [String: Any] {
+        let isInt = (dict["int"] as? Bool) ?? integral
+        let kind = dict["linspace"] != nil ? "linspace" : "logspace"
+        guard let triple = dict[kind] as? [NSNumber], triple.count == 3, triple[2].intValue >= 1 else {
+          throw MiningError("\(source): parameter '\(name)': expected {\"linspace\": [lo, hi, n]} or {\"logspace\": [lo, hi, n]}")
+        }
+        let (lo, hi, n) = (triple[0].doubleValue, triple[1].doubleValue, triple[2].intValue)
+        let values: [Double]
+        if kind == "linspace" {
+          values = Self.linspace(lo, hi, n)
+        } else {
+          guard lo > 0, hi > 0 else { throw MiningError("\(source): parameter '\(name)': logspace end points must be > 0") }
+          values = Self.linspace(log(lo), log(hi), n).map { exp($0) }
+        }
+        parameters.append(Parameter(name: name, values: values, isInteger: isInt))
+      } else {
+        throw MiningError("\(source): parameter '\(name)': expected a list of numbers or {\"linspace\": [lo, hi, n]}")
+      }
+    }
+    let order = Self.tunable
+    self.init(parameters: parameters.sorted { order.firstIndex(of: $0.name)! < order.firstIndex(of: $1.name)! }, targets: targets)
+  }
+
+  /// Whether a full or partial configuration keeps num_leaves ≤ 2^max_depth (given the fixed values).
+  public func isAllowed(_ values: [String: Double], fixed: [String: Double]) -> Bool {
+    guard let leaves = values["num_leaves"] ?? fixed["num_leaves"], let depth = values["max_depth"] ?? fixed["max_depth"]
+    else { return true }
+    return depth < 0 || leaves <= pow(2, depth)
+  }
+
+  /// Number of distinct configurations that satisfy the constraint (targets included).
+  public func count(fixed: [String: Double]) -> Double {
+    var total = Double(max(1, targets.count))
+    let depth = parameters.first { $0.name == "max_depth" }
+    let leaves = parameters.first { $0.name == "num_leaves" }
+    for p in parameters where p.name != "max_depth" && p.name != "num_leaves" { total *= Double(p.values.count) }
+    let depths = depth?.values ?? [fixed["max_depth"] ?? -1]
+    let leafValues = leaves?.values ?? [fixed["num_leaves"] ?? 31]
+    var pairs = 0
+    for d in depths { for l in leafValues where d < 0 || l <= pow(2, d) { pairs += 1 } }
+    return total * Double(pairs)
+  }
+}
+
+/// A mining input that cannot be used, said in one line.
+public struct MiningError: Error, CustomStringConvertible, Equatable {
+  public let description: String
+  public init(_ message: String) { description = message }
+}
