@@ -57,3 +57,8 @@ enum Console {
   /// Whether stderr is a terminal (live progress lines) or a log (plain lines).
   static var isTerminal: Bool { isatty(2) != 0 }
 }
+
+extension String {
+  /// The string right-aligned in `width` columns.
+  func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
+}

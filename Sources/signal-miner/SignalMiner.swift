@@ -13,6 +13,10 @@ struct SignalMiner: AsyncParsableCommand {
       ScoreCommand.self,
       TrainCommand.self,
       PredictCommand.self,
+      SpaceCommand.self,
+      MineCommand.self,
+      ProgressCommand.self,
+      ResultsCommand.self,
       GFNCommand.self,
     ])
 }

@@ -1,0 +1,127 @@
+import Foundation
+import Scoring
+
+/// One trial's scores for `results`: numerai corr (mean, Sharpe, max drawdown), Pearson as the Python Signal
+/// Miner computes it, MMC against the benchmark's predictions and correlation with them — on the validation
+/// fold (the first test block), the test fold (the last) and the whole out-of-fold period.
+public struct TrialResult: Sendable, Codable, Equatable {
+  public var id: Int
+  public var isBenchmark: Bool
+  public var sampler: String
+  public var status: String
+  public var config: [String: Double]
+  public var target: String
+  public var validationCorr: Double?
+  public var validationSharpe: Double?
+  public var validationMaxDrawdown: Double?
+  public var validationPearson: Double?
+  public var validationMmc: Double?
+  public var testCorr: Double?
+  public var testSharpe: Double?
+  public var testMaxDrawdown: Double?
+  public var testPearson: Double?
+  public var testMmc: Double?
+  public var wholeCorr: Double?
+  public var wholeSharpe: Double?
+  public var wholeMaxDrawdown: Double?
+  public var wholePearson: Double?
+  public var wholePearsonSharpe: Double?
+  public var wholeMmc: Double?
+  public var benchmarkCorrelation: Double?
+  /// Whole-period corr and Sharpe both above the benchmark's.
+  public var beatsBenchmark: Bool
+  /// Per-era numerai corr over the whole period (era → corr), for the report.
+  public var perEraCorr: [String: Double]
+}
+
+/// Computes `TrialResult`s from a study alone (its stored predictions and test labels).
+public enum TrialResults {
+  public static func compute(_ study: Study) throws -> [TrialResult] {
+    let trials = try study.trials()
+    let targets = try study.splitTargets()
+    let splitCount = targets.count
+    func load(_ id: Int) throws -> [[Float]]? {
+      var out: [[Float]] = []
+      for s in 0..<splitCount {
+        guard let p = try study.predictions(trial: id, split: s) else { return nil }
+        out.append(p)
+      }
+      return out
+    }
+    let benchmark = trials.first { $0.isBenchmark }
+    let benchmarkPredictions = try benchmark.flatMap { try load($0.id) }
+    var results: [TrialResult] = []
+    for trial in trials {
+      var r = TrialResult(
+        id: trial.id, isBenchmark: trial.isBenchmark, sampler: trial.sampler, status: "pending",
+        config: trial.configuration.values, target: trial.configuration.target, beatsBenchmark: false, perEraCorr: [:])
+      guard let predictions = try load(trial.id) else {
+        results.append(r)
+        continue
+      }
+      r.status = "done"
+      // Per era of each split: corr, pearson, mmc and correlation with the benchmark.
+      var corr: [[Double]] = []
+      var pearson: [[Double]] = []
+      var mmc: [[Double]] = []
+      var withBenchmark: [Double] = []
+      for s in 0..<splitCount {
+        var start = 0
+        var c: [Double] = []
+        var p: [Double] = []
+        var m: [Double] = []
+        for (e, count) in targets[s].rowsPerEra.enumerated() {
+          let range = start..<(start + count)
+          start += count
+          let y = targets[s].labels[range].map(Double.init)
+          guard y.contains(where: { !$0.isNaN }) else { continue }
+          let x = predictions[s][range].map(Double.init)
+          let value = NumeraiMetrics.numeraiCorr(predictions: x, targets: y)
+          c.append(value)
+          r.perEraCorr[targets[s].eras[e]] = value
+          let labelled = y.indices.filter { !y[$0].isNaN }
+          p.append(NumeraiMetrics.pearson(labelled.map { x[$0] }, labelled.map { y[$0] }))
+          if let b = benchmarkPredictions?[s] {
+            let bx = b[range].map(Double.init)
+            m.append(NumeraiMetrics.correlationContribution(predictions: x, metaModel: bx, targets: y))
+            withBenchmark.append(NumeraiMetrics.pearson(x, bx))
+          }
+        }
+        corr.append(c)
+        pearson.append(p)
+        mmc.append(m)
+      }
+      func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
+      let validation = RollUp(corr[0])
+      let test = RollUp(corr[splitCount - 1])
+      let whole = RollUp(corr.flatMap { $0 })
+      let wholePearson = RollUp(pearson.flatMap { $0 })
+      r.validationCorr = finite(validation.mean)
+      r.validationSharpe = finite(validation.sharpe)
+      r.validationMaxDrawdown = finite(validation.maxDrawdown)
+      r.validationPearson = finite(RollUp(pearson[0]).mean)
+      r.testCorr = finite(test.mean)
+      r.testSharpe = finite(test.sharpe)
+      r.testMaxDrawdown = finite(test.maxDrawdown)
+      r.testPearson = finite(RollUp(pearson[splitCount - 1]).mean)
+      r.wholeCorr = finite(whole.mean)
+      r.wholeSharpe = finite(whole.sharpe)
+      r.wholeMaxDrawdown = finite(whole.maxDrawdown)
+      r.wholePearson = finite(wholePearson.mean)
+      r.wholePearsonSharpe = finite(wholePearson.sharpe)
+      if benchmarkPredictions != nil {
+        r.validationMmc = finite(RollUp(mmc[0]).mean)
+        r.testMmc = finite(RollUp(mmc[splitCount - 1]).mean)
+        r.wholeMmc = finite(RollUp(mmc.flatMap { $0 }).mean)
+        r.benchmarkCorrelation = finite(RollUp(withBenchmark).mean)
+      }
+      results.append(r)
+    }
+    if let b = results.first(where: { $0.isBenchmark }), let bc = b.wholeCorr, let bs = b.wholeSharpe {
+      for i in results.indices where !results[i].isBenchmark {
+        if let c = results[i].wholeCorr, let s = results[i].wholeSharpe { results[i].beatsBenchmark = c > bc && s > bs }
+      }
+    }
+    return results
+  }
+}
