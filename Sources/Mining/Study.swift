@@ -119,7 +119,8 @@ public final class Study: Sendable {
       try db.execute(
         sql: """
           CREATE TABLE IF NOT EXISTS split_run (trial INTEGER NOT NULL, split INTEGER NOT NULL, status TEXT NOT NULL,
-            owner TEXT, heartbeat REAL, seconds REAL, predictions BLOB, PRIMARY KEY (trial, split))
+            owner TEXT, heartbeat REAL, seconds REAL, claims INTEGER NOT NULL DEFAULT 0, predictions BLOB,
+            PRIMARY KEY (trial, split))
           """)
       try db.execute(sql: "CREATE TABLE IF NOT EXISTS blob (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
     }
@@ -246,7 +247,7 @@ public final class Study: Sendable {
       let trial: Int = row["trial"]
       let split: Int = row["split"]
       try db.execute(
-        sql: "UPDATE split_run SET status = 'running', owner = ?, heartbeat = ? WHERE trial = ? AND split = ?",
+        sql: "UPDATE split_run SET status = 'running', owner = ?, heartbeat = ?, claims = claims + 1 WHERE trial = ? AND split = ?",
         arguments: [me, now, trial, split])
       return (trial, split)
     }
@@ -291,6 +292,17 @@ public final class Study: Sendable {
         db, sql: "SELECT predictions FROM split_run WHERE trial = ? AND split = ? AND status = 'done'", arguments: [trial, split])
       else { return nil }
       return data.withUnsafeBytes { raw in raw.bindMemory(to: Float16.self).map { Float($0) } }
+    }
+  }
+
+  /// How many times each split was claimed, by (trial, split): 1 everywhere unless a miner died or was stopped.
+  public func claimCounts() throws -> [[Int]: Int] {
+    try database.read { db in
+      var out: [[Int]: Int] = [:]
+      for row in try Row.fetchAll(db, sql: "SELECT trial, split, claims FROM split_run") {
+        out[[row["trial"], row["split"]]] = row["claims"]
+      }
+      return out
     }
   }
 

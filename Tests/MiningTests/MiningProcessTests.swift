@@ -1,0 +1,115 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import Mining
+
+/// `signal-miner mine` as separate processes: killed and resumed, and two at once on one study.
+@Suite(.serialized) struct MiningProcessTests {
+  /// Synthetic data and a small space; returns the mine command's arguments.
+  static func prepare(_ dir: TemporaryDirectory, trials: Int) throws -> [String] {
+    let synth = try CommandLineTool.run(
+      ["data", "synth", "--out", dir.file("d"), "--eras", "60", "--rows-per-era", "250", "--features", "24",
+       "--validation-eras", "20", "--seed", "4"])
+    #expect(synth.status == 0, "\(synth.stderr)")
+    try #"{"n_estimators": [150, 200, 250], "learning_rate": [0.01, 0.02, 0.05], "num_leaves": [4, 8, 16], "max_depth": [3, 4, 5], "colsample_bytree": [0.3, 0.6]}"#
+      .write(toFile: dir.file("space.json"), atomically: true, encoding: .utf8)
+    return ["mine", "--study", dir.file("s.sqlite"), "--data", dir.file("d_train.parquet"), "--data",
+            dir.file("d_validation.parquet"), "--space", dir.file("space.json"), "--trials", "\(trials)", "--jobs", "1",
+            "--splits", "2", "--gap", "4", "--benchmark", "n_estimators=200,learning_rate=0.02", "--seed", "3"]
+  }
+
+  static func start(_ arguments: [String]) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: CommandLineTool.path)
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    return process
+  }
+
+  static func splitsDone(_ path: String) -> Int {
+    (try? Study.open(path: path).progress().splitsDone) ?? 0
+  }
+
+  @Test func killedMidRunThenResumedLosesNothingAndRepeatsNothing() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let arguments = try Self.prepare(dir, trials: 10)
+    let miner = try Self.start(arguments)
+    let deadline = Date().addingTimeInterval(120)
+    while Self.splitsDone(dir.file("s.sqlite")) < 4 && miner.isRunning && Date() < deadline { usleep(20_000) }
+    #expect(miner.isRunning, "the run must still be going when killed")
+    kill(miner.processIdentifier, SIGKILL)
+    miner.waitUntilExit()
+    let study = try Study.open(path: dir.file("s.sqlite"))
+    let before = try study.trials()
+    #expect(before.count == 11)
+    var stored: [[Int]: [Float]] = [:]
+    for t in before { for s in 0..<2 { if let p = try study.predictions(trial: t.id, split: s) { stored[[t.id, s]] = p } } }
+    let progress = try study.progress()
+    #expect(progress.splitsDone >= 4 && progress.splitsDone < 22)
+    #expect(progress.running == 1, "the killed miner's split is left claimed")
+
+    let resumed = try CommandLineTool.run(arguments)
+    #expect(resumed.status == 0, "\(resumed.stderr)")
+    let after = try Study.open(path: dir.file("s.sqlite"))
+    #expect(try after.trials() == before, "the same configurations, none re-sampled")
+    let final = try after.progress()
+    #expect(final.done == 11 && final.splitsDone == 22 && final.running == 0)
+    for (key, predictions) in stored {
+      #expect(try after.predictions(trial: key[0], split: key[1]) == predictions, "finished split \(key) untouched")
+    }
+    // Every split trained once, except the one the killed miner held (claimed again after its owner died).
+    let claims = try after.claimCounts()
+    #expect(claims.values.filter { $0 == 2 }.count == 1)
+    #expect(claims.values.allSatisfy { $0 == 1 || $0 == 2 })
+    for key in stored.keys { #expect(claims[key] == 1) }
+  }
+
+  @Test func twoMinersShareOneStudyWithoutTrainingASplitTwice() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let arguments = try Self.prepare(dir, trials: 8)
+    // The first creates the study; the second joins it.
+    let first = try Self.start(arguments)
+    while !FileManager.default.fileExists(atPath: dir.file("s.sqlite")) || Self.splitsDone(dir.file("s.sqlite")) < 1 {
+      usleep(20_000)
+      if !first.isRunning { break }
+    }
+    let second = try Self.start(arguments)
+    first.waitUntilExit()
+    second.waitUntilExit()
+    #expect(first.terminationStatus == 0 && second.terminationStatus == 0)
+    let study = try Study.open(path: dir.file("s.sqlite"))
+    let progress = try study.progress()
+    #expect(progress.done == 9 && progress.splitsDone == 18)
+    #expect(try study.claimCounts().values.allSatisfy { $0 == 1 })
+    // Both did work: results show every trial scored, the benchmark flagged.
+    let results = try CommandLineTool.run(["results", "--study", dir.file("s.sqlite"), "--json"])
+    let rows = try JSONSerialization.jsonObject(with: Data(results.stdout.utf8)) as! [[String: Any]]
+    #expect(rows.count == 9)
+    #expect(rows.filter { $0["is_benchmark"] as? Bool == true }.count == 1)
+    for key in ["whole_corr", "whole_sharpe", "validation_sharpe", "test_sharpe", "whole_mmc", "benchmark_correlation"] {
+      #expect(rows.allSatisfy { $0[key] is Double }, "\(key)")
+    }
+    let json = try CommandLineTool.run(["progress", "--study", dir.file("s.sqlite"), "--json"])
+    let p = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+    #expect(p["done"] as? Int == 9 && p["total"] as? Int == 9)
+  }
+
+  @Test func aStudyRefusesOtherData() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    var arguments = try Self.prepare(dir, trials: 1)
+    let first = try CommandLineTool.run(arguments)
+    #expect(first.status == 0, "\(first.stderr)")
+    // Same study, only the training file: other rows and eras.
+    arguments.removeSubrange(arguments.firstIndex(of: dir.file("d_validation.parquet"))! - 1...arguments.firstIndex(of: dir.file("d_validation.parquet"))!)
+    let second = try CommandLineTool.run(arguments)
+    #expect(second.status == 1)
+    #expect(second.stderr.contains("was created on other data"), "\(second.stderr)")
+    #expect(second.stderr.split(separator: "\n").count == 1)
+  }
+}
