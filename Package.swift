@@ -38,7 +38,7 @@ let package = Package(
     .testTarget(name: "BoostingTests", dependencies: ["Boosting", "TestSupport"]),
     .testTarget(name: "ScoringTests", dependencies: ["Scoring", "TestSupport"]),
     .testTarget(name: "GFlowNetTests", dependencies: ["GFlowNet", "TestSupport"]),
-    .testTarget(name: "MiningTests", dependencies: ["Mining", "TestSupport"]),
+    .testTarget(name: "MiningTests", dependencies: ["Mining", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
     // Runs the built executable end to end (exit codes, stderr lines, files written).
     .testTarget(name: "SignalMinerCLITests", dependencies: ["TestSupport"]),

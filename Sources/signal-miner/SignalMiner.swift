@@ -17,6 +17,7 @@ struct SignalMiner: AsyncParsableCommand {
       MineCommand.self,
       ProgressCommand.self,
       ResultsCommand.self,
+      ExportCommand.self,
       GFNCommand.self,
     ])
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Boosting
 import Foundation
+import Mining
 import NumeraiData
 
 /// `signal-miner train`: one boosted-tree model on Numerai data.
@@ -44,24 +45,75 @@ struct TrainCommand: AsyncParsableCommand {
   }
 }
 
-/// `signal-miner predict`: predictions of a saved model for every row of a data set.
+/// `signal-miner predict`: predictions of a saved model, or an exported ensemble, for every row of a data set.
 struct PredictCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "predict", abstract: "Predict every row of a data set with a saved model; writes id,prediction.")
+    commandName: "predict",
+    abstract: "Predict every row with a saved model (raw outputs) or an exported ensemble directory (a Numerai submission).")
 
-  @Option(help: "A model saved by `train`.") var model: String
+  @Option(help: "A model saved by `train`, or a directory written by `export`.") var model: String
   @OptionGroup var data: DataOptions
   @Option(help: "The CSV to write (id,prediction, one row per input row, in input order).") var out: String
 
   func run() async throws {
-    let trained = try BoostedModel.load(from: model)
+    var isDirectory: ObjCBool = false
+    let ensemble = FileManager.default.fileExists(atPath: model, isDirectory: &isDirectory) && isDirectory.boolValue
     let loaded = try data.load()
     let dataset = loaded.dataset
     let start = Date()
-    let predictions = try trained.predict(dataset, threads: data.threads)
+    let predictions: [Double]
+    let trees: Int
+    if ensemble {
+      let (_, models) = try Ensemble.load(directory: model)
+      predictions = try Ensemble.predict(models, dataset: dataset, threads: data.threads)
+      trees = models.reduce(0) { $0 + $1.trees.count }
+      try Submission.check(ids: dataset.ids, predictions: predictions)
+    } else {
+      let trained = try BoostedModel.load(from: model)
+      predictions = try trained.predict(dataset, threads: data.threads)
+      trees = trained.trees.count
+    }
     let seconds = Date().timeIntervalSince(start)
     try PredictionsCSV.write(ids: dataset.ids, predictions: predictions, to: out)
-    Console.log("predicted \(dataset.rowCount) rows with \(trained.trees.count) trees in \(String(format: "%.2f", seconds)) s")
+    Console.log("predicted \(dataset.rowCount) rows with \(trees) trees in \(String(format: "%.2f", seconds)) s")
+  }
+}
+
+/// Numerai's checks of a submission before it is written.
+enum Submission {
+  static func check(ids: StringColumn, predictions: [Double]) throws {
+    guard Set(ids).count == ids.count else { throw MiningError("the data repeats ids; a submission needs each id once") }
+    guard predictions.allSatisfy({ !$0.isNaN && $0 >= 0 && $0 <= 1 }) else {
+      throw MiningError("predictions outside [0, 1] or NaN; a submission needs values in [0, 1]")
+    }
+    guard let first = predictions.first, predictions.contains(where: { $0 != first }) else {
+      throw MiningError("every prediction is the same; Numerai rejects constant submissions")
+    }
+  }
+}
+
+/// `signal-miner export`: refit chosen trials on all labelled rows into an ensemble directory.
+struct ExportCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "export", abstract: "Check, refit and save trials of a study as a rank-averaged ensemble.")
+
+  @Option(help: "The study file.") var study: String
+  @Option(help: "Trial ids, comma-separated, e.g. 17,240.") var trials: String
+  @Option(help: "The directory to write.") var out: String
+  @OptionGroup var data: DataOptions
+
+  func run() async throws {
+    let ids = try trials.split(separator: ",").map { part -> Int in
+      guard let id = Int(part.trimmingCharacters(in: .whitespaces)) else {
+        throw MiningError("--trials \(trials): expected comma-separated trial ids")
+      }
+      return id
+    }
+    let store = try Study.open(path: study)
+    let dataset = try data.load().dataset
+    let ensemble = try Ensemble.export(
+      trials: ids, study: store, dataset: dataset, directory: out, threads: data.threads, log: Console.log)
+    print("exported \(ensemble.members.count) models to \(out) (ensemble.json, model-<trial>.smm, model-<trial>.txt)")
   }
 }
 

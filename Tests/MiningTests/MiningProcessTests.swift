@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import TestSupport
 import Testing
 
@@ -111,5 +112,51 @@ import Testing
     #expect(second.status == 1)
     #expect(second.stderr.contains("was created on other data"), "\(second.stderr)")
     #expect(second.stderr.split(separator: "\n").count == 1)
+  }
+}
+
+@Suite struct ExportAndSubmissionTests {
+  @Test func exportChecksRefitsAndPredictsAValidSubmission() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let mine = try MiningProcessTests.prepare(dir, trials: 2)
+    #expect(try CommandLineTool.run(mine).status == 0)
+    let data = ["--data", dir.file("d_train.parquet"), "--data", dir.file("d_validation.parquet")]
+    let export = try CommandLineTool.run(["export", "--study", dir.file("s.sqlite"), "--trials", "2,3", "--out", dir.file("ens")] + data)
+    #expect(export.status == 0, "\(export.stderr)")
+    #expect(export.stderr.contains("trial 2: refit on the last fold reproduces its"))
+    for file in ["ensemble.json", "model-2.smm", "model-2.txt", "model-3.smm", "model-3.txt"] {
+      #expect(FileManager.default.fileExists(atPath: dir.file("ens/\(file)")), "\(file)")
+    }
+    let predict = try CommandLineTool.run(
+      ["predict", "--model", dir.file("ens"), "--data", dir.file("d_validation.parquet"), "--out", dir.file("sub.csv")])
+    #expect(predict.status == 0, "\(predict.stderr)")
+    let lines = try String(contentsOfFile: dir.file("sub.csv"), encoding: .utf8).split(separator: "\n")
+    #expect(lines.first == "id,prediction")
+    let rows = lines.dropFirst().map { $0.split(separator: ",") }
+    #expect(rows.count == 20 * 250)
+    #expect(Set(rows.map { $0[0] }).count == rows.count)
+    let values = rows.map { Double($0[1])! }
+    #expect(values.allSatisfy { $0 > 0 && $0 < 1 })
+    #expect(Set(values).count > 100)
+  }
+
+  @Test func aTamperedStudyFailsTheSafetyCheck() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let mine = try MiningProcessTests.prepare(dir, trials: 1)
+    #expect(try CommandLineTool.run(mine).status == 0)
+    let study = try Study.open(path: dir.file("s.sqlite"))
+    var stored = try #require(try study.predictions(trial: 2, split: 1))
+    stored[0] += 0.5
+    let blob = stored.map { Float16($0) }.withUnsafeBytes { Data($0) }
+    try study.database.write { db in
+      try db.execute(sql: "UPDATE split_run SET predictions = ? WHERE trial = 2 AND split = 1", arguments: [blob])
+    }
+    let export = try CommandLineTool.run(
+      ["export", "--study", dir.file("s.sqlite"), "--trials", "2", "--out", dir.file("ens"), "--data",
+       dir.file("d_train.parquet"), "--data", dir.file("d_validation.parquet")])
+    #expect(export.status == 1)
+    #expect(export.stderr.contains("safety check failed for trial 2: the refit on the last fold differs from the study's predictions in 1 of"), "\(export.stderr)")
   }
 }
