@@ -7,7 +7,7 @@ import NumeraiData
 struct DemoCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "demo",
-    abstract: "Generate a Numerai-shaped data set, mine ~40 configurations against the example benchmark, show the leaderboard.")
+    abstract: "Generate a Numerai-shaped data set, mine ~40 configurations against the example benchmark, show the leaderboard, write the report.")
 
   @Option(help: "Directory for the demo's files.") var directory = "demo-output"
   @Option(help: "Configurations to mine.") var trials = 40
@@ -40,6 +40,8 @@ struct DemoCommand: AsyncParsableCommand {
     print("\nleaderboard (top 10 by whole-period Sharpe; the benchmark is flagged):")
     let results = try ResultsCommand.parse(["--study", studyPath, "--limit", "10"])
     try await results.run()
+    let report = try ReportCommand.parse(["--study", studyPath, "--out", directory + "/report.html"])
+    try await report.run()
     print("\nmore: signal-miner results --study \(studyPath) --better-than-benchmark")
   }
 }

@@ -18,6 +18,7 @@ struct SignalMiner: AsyncParsableCommand {
       ProgressCommand.self,
       ResultsCommand.self,
       ExportCommand.self,
+      ReportCommand.self,
       GFNCommand.self,
     ])
 }
