@@ -155,7 +155,8 @@ public enum HTMLReport {
       let path = s.enumerated().map { String(format: "%@%.1f,%.1f", $0.offset == 0 ? "M" : "L", chart.x(Double($0.offset)), chart.y($0.element)) }.joined()
       let color = r.isBenchmark ? "#1d2433" : colors[k % colors.count]
       chart.body.append("<path d=\"\(path)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"\(r.isBenchmark ? 2.5 : 1.6)\"\(r.isBenchmark ? " stroke-dasharray=\"6 3\"" : "")/>")
-      chart.body.append("<text class=\"legend\" x=\"70\" y=\"\(48 + 14 * Double(k))\" fill=\"\(color)\">\(r.isBenchmark ? "benchmark" : "trial \(r.id)")</text>")
+      chart.body.append(
+        "<line x1=\"66\" y1=\"\(44 + 14 * Double(k))\" x2=\"84\" y2=\"\(44 + 14 * Double(k))\" stroke=\"\(color)\" stroke-width=\"2.5\"/><text class=\"legend\" x=\"90\" y=\"\(48 + 14 * Double(k))\">\(r.isBenchmark ? "benchmark" : "trial \(r.id)")</text>")
     }
     return "<h2>Cumulative corr: top five and the benchmark</h2>\n" + chart.svg
   }

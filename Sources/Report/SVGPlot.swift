@@ -38,19 +38,22 @@ struct Scale {
     let span = high - low
     let raw = span / 5
     let magnitude = pow(10, floor(log10(raw)))
-    let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? raw
-    var t = ceil(low / step) * step
+    let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw * 0.7 } ?? raw
     var out: [Double] = []
-    while t <= high + 1e-12 {
+    var k = ceil(low / step)
+    while k * step <= high + 1e-12 {
+      // Multiples of the step, rounded to its precision (no accumulated error, no −0).
+      let t = ((k * step) / magnitude).rounded() * magnitude + 0.0
       out.append(logarithmic ? pow(10, t) : t)
-      t += step
+      k += 1
     }
     return out
   }
 
   static func label(_ x: Double) -> String {
     if x == 0 { return "0" }
-    if abs(x) >= 1000 || abs(x) < 0.001 { return String(format: "%.0e", x) }
+    if abs(x) >= 100_000 || abs(x) < 0.001 { return String(format: "%.0e", x) }
+    if abs(x) >= 1000 { return String(Int(x.rounded())) }
     return String(format: "%g", (x * 1000).rounded() / 1000)
   }
 }

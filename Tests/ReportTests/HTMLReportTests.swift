@@ -1,0 +1,64 @@
+import Foundation
+@testable import Mining
+import Scoring
+import Testing
+
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
+
+@testable import Report
+
+@Suite struct HTMLReportTests {
+  static func trial(_ id: Int, validation: Double, test: Double, benchmark: Bool = false, beats: Bool = false, target: String = "target") -> TrialResult {
+    var r = TrialResult(
+      id: id, isBenchmark: benchmark, sampler: benchmark ? "benchmark" : "uniform", status: "done",
+      config: ["num_leaves": Double(4 * id), "learning_rate": 0.001 * pow(10, Double(id))], target: target,
+      beatsBenchmark: beats, perEraCorr: ["0001": 0.01 * Double(id), "0002": -0.005, "0003": 0.02])
+    r.validationSharpe = validation
+    r.testSharpe = test
+    r.wholeSharpe = (validation + test) / 2
+    r.wholeCorr = 0.01 * Double(id)
+    return r
+  }
+
+  /// Points (0, 1), (1, 3), (2, 5), (3, 7): test = 1 + 2 · validation exactly, r = 1.
+  static let results = [
+    trial(1, validation: 0, test: 1, benchmark: true), trial(2, validation: 1, test: 3),
+    trial(3, validation: 2, test: 5, beats: true, target: "target_<&>"), trial(4, validation: 3, test: 7, beats: true),
+  ]
+  static let splits = [
+    EraSplit(trainEras: ["0001"], testEras: ["0003"]), EraSplit(trainEras: ["0001", "0002"], testEras: ["0004"]),
+  ]
+
+  @Test func theReportIsWellFormedXHTMLWithTheExpectedMarks() throws {
+    let html = HTMLReport.render(title: "Study <s1>", results: Self.results, splits: Self.splits, eras: ["0001", "0002", "0003", "0004"])
+    let document = try XMLDocument(xmlString: html, options: [])
+    #expect(document.rootElement()?.name == "html")
+    let scatter = String(html[html.range(of: "<h2>Validation vs test Sharpe</h2>")!.lowerBound..<html.range(of: "<h2>Cross-validation")!.lowerBound])
+    #expect(scatter.contains("Best fit: test = 1.000 + 2.000 × validation; correlation r = 1.000"))
+    // Three trials plotted (one of them orange twice: two beat the benchmark) plus the two legend dots; one star plus the legend's.
+    #expect(scatter.components(separatedBy: "<circle class=\"trial\"").count - 1 == 1 + 1)
+    #expect(scatter.components(separatedBy: "<circle class=\"beats\"").count - 1 == 2 + 1)
+    #expect(scatter.components(separatedBy: "class=\"star\"").count - 1 == 2)
+    #expect(html.contains("<title>Study &lt;s1&gt;</title>"))
+    #expect(html.contains("target=target_&lt;&amp;&gt;"))
+    // Leaderboard: one row per finished trial, best whole Sharpe first.
+    let rows = html.components(separatedBy: "<tr><td>").dropFirst().map { String($0.prefix(while: { $0 != "<" })) }
+    #expect(rows == ["4", "3", "2", "1"])
+    // Split strips: 2 splits × 4 eras.
+    let strips = String(html[html.range(of: "<h2>Cross-validation")!.lowerBound..<html.range(of: "<h2>Hyperparameters")!.lowerBound])
+    #expect(strips.components(separatedBy: "<rect x=").count - 1 == 8 + 3)
+    // learning_rate spans 1e-2…1e1 (> 2 decades): a log axis.
+    #expect(html.contains("learning_rate (log)"))
+  }
+
+  @Test func scalesGiveNiceTicksAndSurviveDegenerateData() {
+    let s = Scale([0, 1], pixels: 0...100)
+    #expect(s.ticks.map { ($0 * 10).rounded() / 10 } == [0, 0.2, 0.4, 0.6, 0.8, 1])
+    #expect(Scale([3, 3], pixels: 0...100).ticks.contains(3))
+    let empty = HTMLReport.render(title: "empty", results: [], splits: [], eras: [])
+    #expect((try? XMLDocument(xmlString: empty, options: [])) != nil)
+    #expect(empty.contains("0 of 0 trials finished"))
+  }
+}
