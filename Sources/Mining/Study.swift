@@ -295,6 +295,20 @@ public final class Study: Sendable {
     }
   }
 
+  /// Saves a sampler's learned state (e.g. the GFlowNet's parameters).
+  public func saveSamplerState(_ name: String, _ bytes: [UInt8]) throws {
+    try database.write { db in
+      try db.execute(sql: "INSERT OR REPLACE INTO blob (key, value) VALUES (?, ?)", arguments: ["sampler/\(name)", Data(bytes)])
+    }
+  }
+
+  /// A sampler's saved state, if any.
+  public func samplerState(_ name: String) throws -> [UInt8]? {
+    try database.read { db in
+      try Data.fetchOne(db, sql: "SELECT value FROM blob WHERE key = ?", arguments: ["sampler/\(name)"]).map { [UInt8]($0) }
+    }
+  }
+
   /// How many times each split was claimed, by (trial, split): 1 everywhere unless a miner died or was stopped.
   public func claimCounts() throws -> [[Int]: Int] {
     try database.read { db in

@@ -43,7 +43,10 @@ struct MineCommand: AsyncParsableCommand {
   @Option(help: "The study file (SQLite); created on first use, resumed after.") var study: String
   @OptionGroup var data: DataOptions
   @Option(help: "Search space JSON (default: the Signal Miner notebook's).") var space: String?
-  @Option(help: "Sampler: uniform.") var sampler = "uniform"
+  @Option(help: "Sampler: uniform, or gfn (a GFlowNet that learns from finished trials).") var sampler = "uniform"
+  @Option(help: "gfn: the score rewarded, from the validation fold: sharpe, corr or mmc.") var reward = "sharpe"
+  @Option(help: "gfn: reward sharpness, R = exp(beta · score).") var beta = 10.0
+  @Option(help: "gfn: configurations per batch (the policy trains after each).") var batch = 8
   @Option(help: "Configurations to sample (besides the benchmark).") var trials = 100
   @Option(help: "Splits trained at the same time.") var jobs = 1
   @Option(name: .customLong("threads-per-job"), help: "Threads per job (default: cores / jobs).") var threadsPerJob: Int?
@@ -53,7 +56,9 @@ struct MineCommand: AsyncParsableCommand {
   @Option(help: "Seed of the sampler.") var seed: UInt64 = 0
 
   func run() async throws {
-    guard sampler == "uniform" else { throw MiningError("--sampler \(sampler): only uniform is available so far") }
+    guard sampler == "uniform" || sampler == "gfn" else { throw MiningError("--sampler \(sampler): expected uniform or gfn") }
+    guard ["sharpe", "corr", "mmc"].contains(reward) else { throw MiningError("--reward \(reward): expected sharpe, corr or mmc") }
+    guard batch >= 1 else { throw MiningError("--batch \(batch): expected at least 1") }
     guard jobs >= 1 else { throw MiningError("--jobs \(jobs): expected at least 1") }
     let loaded = try data.load()
     let dataset = loaded.dataset
@@ -78,15 +83,37 @@ struct MineCommand: AsyncParsableCommand {
       benchmark: benchmarkConfiguration,
       benchmarkParameters: try benchmarkConfiguration.parameters(over: BoostingParameters()))
     let miner = try Miner(dataset: dataset, study: store)
-    var uniform = UniformSampler(space: searchSpace, fixed: benchmarkValues, seed: seed)
-    try miner.sample(trials, with: &uniform)
     signal(SIGINT) { _ in interruptRequested = true }
     let threads = threadsPerJob ?? max(1, data.threads / jobs)
     let start = Date()
     let initial = try store.progress()
     let reporter = ProgressReporter(study: store, start: start, initialDone: initial.splitsDone)
     reporter.report()
-    try miner.run(jobs: jobs, threads: threads, shouldStop: { interruptRequested }) { _, _ in reporter.report() }
+    let run = { try miner.run(jobs: jobs, threads: threads, shouldStop: { interruptRequested }) { _, _ in reporter.report() } }
+    if sampler == "uniform" {
+      var uniform = UniformSampler(space: searchSpace, fixed: benchmarkValues, seed: seed)
+      try miner.sample(trials, with: &uniform)
+      try run()
+    } else {
+      // Batches: train what is pending, let the policy learn from every finished trial, propose the next batch.
+      var gfn = try GFlowNetSampler(space: searchSpace, fixed: benchmarkValues, beta: beta, seed: seed)
+      if let state = try store.samplerState("gfn") { try gfn.restore(state) }
+      while !interruptRequested {
+        try run()
+        if interruptRequested { break }
+        let results = try TrialResults.compute(store).filter { !$0.isBenchmark && $0.status == "done" }
+        let score: (TrialResult) -> Double? = { r in
+          self.reward == "corr" ? r.validationCorr : self.reward == "mmc" ? r.validationMmc : r.validationSharpe
+        }
+        let configurations = Dictionary(uniqueKeysWithValues: try store.trials().map { ($0.id, $0.configuration) })
+        gfn.observe(results.compactMap { r in score(r).map { (configurations[r.id]!, $0) } })
+        try store.saveSamplerState("gfn", gfn.state())
+        let sampled = configurations.count - 1
+        if sampled >= trials { break }
+        try miner.sample(min(trials, sampled + batch), with: &gfn)
+        if try store.trials().count - 1 == sampled { break }  // the space is exhausted
+      }
+    }
     reporter.finish(interrupted: interruptRequested)
     if interruptRequested { throw ExitCode(130) }
   }
