@@ -1,0 +1,72 @@
+import Foundation
+import GFlowNet
+import TestSupport
+import Testing
+
+@testable import Mining
+
+@Suite struct GFlowNetSamplerTests {
+  static let space = SearchSpace(
+    parameters: [
+      .init(name: "learning_rate", values: SearchSpace.linspace(0.001, 0.3, 1000), isInteger: false),
+      .init(name: "max_depth", values: [2, 3, 4, 5], isInteger: true),
+      .init(name: "num_leaves", values: SearchSpace.linspace(2, 64, 63), isInteger: true),
+    ], targets: ["target", "target_b"])
+
+  static func settings() -> ConfigurationLearner.Settings {
+    var s = ConfigurationLearner.Settings()
+    s.hiddenWidth = 32
+    s.batchSize = 32
+    s.stepsPerUpdate = 150
+    return s
+  }
+
+  @Test func gridsAreCoarsenedAndProposalsAreValidAndNew() throws {
+    var sampler = try GFlowNetSampler(space: Self.space, fixed: [:], seed: 1, settings: Self.settings())
+    #expect(sampler.levels.map(\.count) == [32, 4, 32, 2])
+    #expect(sampler.levels[0].flatMap { $0 } == Self.space.parameters[0].values, "levels partition the grid in order")
+    let first = sampler.propose(40, existing: [])
+    #expect(first.count == 40 && Set(first).count == 40)
+    for c in first {
+      #expect(c.values["num_leaves"]! <= pow(2, c.values["max_depth"]!))
+      #expect(Self.space.parameters.allSatisfy { $0.values.contains(c.values[$0.name]!) })
+      #expect(sampler.assignment(of: c) != nil)
+    }
+    let more = sampler.propose(10, existing: Set(first))
+    #expect(Set(more).isDisjoint(with: first))
+  }
+
+  @Test func observedScoresShiftTheProposals() throws {
+    var sampler = try GFlowNetSampler(space: Self.space, fixed: [:], beta: 10, seed: 2, settings: Self.settings())
+    let before = sampler.propose(60, existing: [])
+    // Reward high learning rates: score = learning rate × 3 (so β · score spans 0…9).
+    sampler.observe(before.map { ($0, $0.values["learning_rate"]! * 30) })
+    let after = sampler.propose(60, existing: Set(before))
+    func mean(_ cs: [TrialConfiguration]) -> Double { cs.map { $0.values["learning_rate"]! }.reduce(0, +) / Double(cs.count) }
+    #expect(mean(after) > mean(before) + 0.05, "before \(mean(before)), after \(mean(after))")
+    // The learned state round-trips.
+    var resumed = try GFlowNetSampler(space: Self.space, fixed: [:], beta: 10, seed: 2, settings: Self.settings())
+    try resumed.restore(sampler.state())
+    #expect(resumed.state() == sampler.state())
+  }
+
+  @Test func mineWithTheGFlowNetSamplerSavesItsPolicyAndResumes() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    var arguments = try MiningProcessTests.prepare(dir, trials: 4)
+    arguments += ["--sampler", "gfn", "--batch", "2"]
+    let first = try CommandLineTool.run(arguments)
+    #expect(first.status == 0, "\(first.stderr)")
+    let study = try Study.open(path: dir.file("s.sqlite"))
+    #expect(try study.progress().done == 5)
+    #expect(try study.trials().filter { $0.sampler == "gfn" }.count == 4)
+    let state = try #require(try study.samplerState("gfn"))
+    #expect(state.count > 1000)
+    // Asking for more continues the same study and policy.
+    arguments[arguments.firstIndex(of: "4")!] = "6"
+    let second = try CommandLineTool.run(arguments)
+    #expect(second.status == 0, "\(second.stderr)")
+    #expect(try study.progress().done == 7)
+    #expect(try study.samplerState("gfn") != state)
+  }
+}
