@@ -1,0 +1,122 @@
+"""Samplers: uniform vs gfn (signal-miner) vs Optuna's TPE (Python + LightGBM), same data, same budget of full
+evaluations (2-split era CV, gap 12), several seeds. Prints, per sampler and seed: how many distinct
+configurations beat the benchmark (whole-period corr and Sharpe both higher), the best whole Sharpe, and the
+mean pairwise correlation of the top-20 models' out-of-fold predictions.
+
+Usage: python3 bench.py SIGNAL_MINER_BINARY [--budget 60] [--seeds 0 1 2] [--skip-optuna]
+"""
+import argparse, itertools, json, os, sqlite3, subprocess, sys, tempfile
+
+import numpy as np
+import pandas as pd
+
+SPACE = {"n_estimators": {"linspace": [100, 1500, 15], "int": True}, "learning_rate": {"logspace": [0.003, 0.1, 12]},
+         "num_leaves": [4, 8, 15, 31, 63], "max_depth": [3, 4, 5, 6, 8], "colsample_bytree": [0.05, 0.1, 0.2, 0.4, 0.7],
+         "min_child_samples": [10, 50, 200, 800], "reg_lambda": [0, 1, 10, 100, 1000], "max_bin": [3, 4, 5]}
+BENCHMARK = dict(colsample_bytree=0.1, max_bin=5, max_depth=5, num_leaves=15, min_child_samples=20, n_estimators=2000,
+                 reg_lambda=0.0, learning_rate=0.01)
+
+
+def ours(binary, work, data, sampler, seed, budget):
+    study = f"{work}/{sampler}-{seed}.sqlite"
+    subprocess.run([binary, "mine", "--study", study, "--data", data[0], "--data", data[1], "--space", f"{work}/space.json",
+                    "--sampler", sampler, "--trials", str(budget), "--jobs", "1", "--splits", "2", "--gap", "12",
+                    "--seed", str(seed), "--batch", "8"], check=True, capture_output=True)
+    rows = json.loads(subprocess.run([binary, "results", "--study", study, "--json"], check=True, capture_output=True,
+                                     text=True).stdout)
+    trials = [r for r in rows if not r["is_benchmark"] and r.get("whole_sharpe") is not None]
+    beats = sum(1 for r in trials if r["beats_benchmark"])
+    best = max(r["whole_sharpe"] for r in trials)
+    top = sorted(trials, key=lambda r: -r["whole_sharpe"])[:20]
+    db = sqlite3.connect(study)
+    preds = []
+    for r in top:
+        blobs = [np.frombuffer(b, dtype=np.float16).astype(float) for (b,) in
+                 db.execute("SELECT predictions FROM split_run WHERE trial = ? ORDER BY split", (r["id"],))]
+        preds.append(np.concatenate(blobs))
+    return beats, best, mean_pairwise(preds)
+
+
+def mean_pairwise(preds):
+    pairs = [np.corrcoef(a, b)[0, 1] for a, b in itertools.combinations(preds, 2)]
+    return float(np.mean(pairs)) if pairs else float("nan")
+
+
+def optuna_tpe(data, seed, budget):
+    import lightgbm as lgb
+    import optuna
+    from numerai_tools.scoring import numerai_corr
+    from sklearn.model_selection import TimeSeriesSplit
+    df = pd.concat([pd.read_parquet(p) for p in data])
+    feats = [c for c in df.columns if c.startswith("feature")]
+    eras = np.array(sorted(df.era.unique()))
+    splits = list(TimeSeriesSplit(n_splits=2, gap=12).split(eras))
+
+    def evaluate(params):
+        per_split, oof = [], []
+        for tr, te in splits:
+            train = df[df.era.isin(eras[tr]) & df.target.notna()]
+            test = df[df.era.isin(eras[te])].copy()
+            model = lgb.LGBMRegressor(objective="regression", num_threads=2, verbose=-1, **params)
+            model.fit(train[feats], train.target)
+            test["p"] = model.predict(test[feats])
+            oof.append(test.p.to_numpy())
+            labelled = test[test.target.notna()]
+            per_split.append(labelled.groupby("era").apply(lambda g: numerai_corr(g[["p"]], g.target)["p"]).to_numpy())
+        whole = np.concatenate(per_split)
+        sh = lambda x: x.mean() / x.std()
+        return sh(per_split[0]), whole.mean(), sh(whole), np.concatenate(oof)
+
+    _, bench_corr, bench_sharpe, _ = evaluate(BENCHMARK)
+    records = []
+
+    def objective(trial):
+        params = dict(
+            n_estimators=trial.suggest_categorical("n_estimators", list(np.linspace(100, 1500, 15).astype(int))),
+            learning_rate=trial.suggest_categorical("learning_rate", list(np.exp(np.linspace(np.log(0.003), np.log(0.1), 12)))),
+            num_leaves=trial.suggest_categorical("num_leaves", [4, 8, 15, 31, 63]),
+            max_depth=trial.suggest_categorical("max_depth", [3, 4, 5, 6, 8]),
+            colsample_bytree=trial.suggest_categorical("colsample_bytree", [0.05, 0.1, 0.2, 0.4, 0.7]),
+            min_child_samples=trial.suggest_categorical("min_child_samples", [10, 50, 200, 800]),
+            reg_lambda=trial.suggest_categorical("reg_lambda", [0, 1, 10, 100, 1000]),
+            max_bin=trial.suggest_categorical("max_bin", [3, 4, 5]))
+        if params["num_leaves"] > 2 ** params["max_depth"]:
+            raise optuna.TrialPruned()
+        validation, corr, sharpe, oof = evaluate(params)
+        records.append((corr, sharpe, oof))
+        return validation
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed))
+    while len(records) < budget:
+        study.optimize(objective, n_trials=1)
+    beats = sum(1 for c, s, _ in records if c > bench_corr and s > bench_sharpe)
+    top = sorted(records, key=lambda r: -r[1])[:20]
+    return beats, max(s for _, s, _ in records), mean_pairwise([r[2] for r in top])
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("binary")
+    parser.add_argument("--budget", type=int, default=60)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--skip-optuna", action="store_true")
+    args = parser.parse_args()
+    work = tempfile.mkdtemp(prefix="samplers-")
+    subprocess.run([args.binary, "data", "synth", "--out", f"{work}/d", "--eras", "150", "--rows-per-era", "400",
+                    "--features", "60", "--validation-eras", "50"], check=True, capture_output=True)
+    json.dump(SPACE, open(f"{work}/space.json", "w"))
+    data = [f"{work}/d_train.parquet", f"{work}/d_validation.parquet"]
+    print(f"budget {args.budget} full evaluations per run; benchmark = the example model; seeds {args.seeds}")
+    print(f"{'sampler':8} {'seed':>4} {'beat benchmark':>15} {'best whole Sharpe':>18} {'top-20 mean corr':>17}")
+    for sampler in ["uniform", "gfn"] + ([] if args.skip_optuna else ["tpe"]):
+        for seed in args.seeds:
+            if sampler == "tpe":
+                beats, best, corr = optuna_tpe(data, seed, args.budget)
+            else:
+                beats, best, corr = ours(args.binary, work, data, sampler, seed, args.budget)
+            print(f"{sampler:8} {seed:>4} {beats:>15} {best:>18.3f} {corr:>17.3f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
