@@ -47,6 +47,7 @@ struct MineCommand: AsyncParsableCommand {
   @Option(help: "gfn: the score rewarded, from the validation fold: sharpe, corr or mmc.") var reward = "sharpe"
   @Option(help: "gfn: reward sharpness, R = exp(beta · score).") var beta = 10.0
   @Option(help: "gfn: configurations per batch (the policy trains after each).") var batch = 8
+  @Option(help: "gfn: lower the score by λ × the trial's correlation with the benchmark's predictions.") var uniqueness = 0.0
   @Option(help: "Configurations to sample (besides the benchmark).") var trials = 100
   @Option(help: "Splits trained at the same time.") var jobs = 1
   @Option(name: .customLong("threads-per-job"), help: "Threads per job (default: cores / jobs).") var threadsPerJob: Int?
@@ -103,7 +104,8 @@ struct MineCommand: AsyncParsableCommand {
         if interruptRequested { break }
         let results = try TrialResults.compute(store).filter { !$0.isBenchmark && $0.status == "done" }
         let score: (TrialResult) -> Double? = { r in
-          self.reward == "corr" ? r.validationCorr : self.reward == "mmc" ? r.validationMmc : r.validationSharpe
+          let base = self.reward == "corr" ? r.validationCorr : self.reward == "mmc" ? r.validationMmc : r.validationSharpe
+          return base.map { $0 - self.uniqueness * (r.benchmarkCorrelation ?? 0) }
         }
         let configurations = Dictionary(uniqueKeysWithValues: try store.trials().map { ($0.id, $0.configuration) })
         gfn.observe(results.compactMap { r in score(r).map { (configurations[r.id]!, $0) } })

@@ -69,6 +69,21 @@ import Testing
     for key in stored.keys { #expect(claims[key] == 1) }
   }
 
+  @Test func ctrlCStopsCleanlyAndGivesTheClaimedSplitBack() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let arguments = try Self.prepare(dir, trials: 10)
+    let miner = try Self.start(arguments)
+    while Self.splitsDone(dir.file("s.sqlite")) < 2 && miner.isRunning { usleep(20_000) }
+    #expect(miner.isRunning)
+    kill(miner.processIdentifier, SIGINT)
+    miner.waitUntilExit()
+    #expect(miner.terminationStatus == 130)
+    let progress = try Study.open(path: dir.file("s.sqlite")).progress()
+    #expect(progress.running == 0, "the claimed split was given back")
+    #expect(progress.splitsDone >= 2 && progress.splitsDone < progress.splitsTotal)
+  }
+
   @Test func twoMinersShareOneStudyWithoutTrainingASplitTwice() throws {
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
