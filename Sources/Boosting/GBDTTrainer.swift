@@ -48,7 +48,7 @@ public enum GBDTTrainer {
     var trees: [Tree] = []
     let usable = (0..<featureCount).filter { bins[$0].count > 1 }
     let sampleSize = max(1, Int(Double(usable.count) * parameters.colsampleBytree + 0.5))
-    var rng = SplitMix64(seed: parameters.seed)
+    var rng = SplitMix64(seed: parameters.seed &+ 0x5851_F42D_4C95_7F2D)
     for iteration in 0..<parameters.nEstimators {
       if shouldStop() { throw CancellationError() }
       for i in 0..<n { gradients[i] = Float(scores[i] - Double(labels[i])) }
@@ -72,19 +72,8 @@ public enum GBDTTrainer {
   }
 }
 
-/// SplitMix64: the seeded generator of feature subsets.
-struct SplitMix64: RandomNumberGenerator {
-  private var state: UInt64
-  init(seed: UInt64) { state = seed &+ 0x5851_F42D_4C95_7F2D }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-
-  /// `k` distinct elements of `items`, in their original order.
+extension SplitMix64 {
+  /// `k` distinct elements of `items`, in their original order (a partial Fisher–Yates shuffle).
   mutating func sample(_ k: Int, from items: [Int]) -> [Int] {
     var pool = items
     for i in 0..<k { pool.swapAt(i, i + Int(next() % UInt64(pool.count - i))) }

@@ -1,5 +1,6 @@
 import Foundation
 import GFlowNet
+import NumeraiData
 
 /// The `gfn` sampler: a GFlowNet policy over the search space that learns from finished trials to propose
 /// configurations with probability ∝ exp(β · score).
@@ -18,7 +19,7 @@ public struct GFlowNetSampler: ConfigurationSampler {
   /// The levels of each parameter (each a contiguous run of grid values), then the targets.
   let levels: [[[Double]]]
   var learner: ConfigurationLearner
-  private var rng: SeededGenerator
+  private var rng: SplitMix64
 
   public var name: String { "gfn" }
 
@@ -50,7 +51,7 @@ public struct GFlowNetSampler: ConfigurationSampler {
     learner = try ConfigurationLearner(
       parameters: names.enumerated().map { HyperparameterSequence.Parameter(name: $1, values: levels[$0].indices.map(Double.init)) },
       isAllowed: constraint, settings: s)
-    rng = SeededGenerator(seed: seed ^ 0xBEEF)
+    rng = SplitMix64(seed: seed ^ 0xBEEF ^ 0x6A09_E667_F3BC_C908)
   }
 
   /// The level assignment of a configuration (nil if a value lies outside the space).

@@ -1,5 +1,6 @@
 import Boosting
 import Foundation
+import NumeraiData
 
 /// One configuration to train: a value per tuned parameter (the rest come from the benchmark) and a target.
 public struct TrialConfiguration: Sendable, Hashable, Codable {
@@ -65,14 +66,14 @@ public struct UniformSampler: ConfigurationSampler {
   public let space: SearchSpace
   /// Values of parameters the space does not tune (the benchmark's), for the constraint.
   public let fixed: [String: Double]
-  private var rng: SeededGenerator
+  private var rng: SplitMix64
 
   public var name: String { "uniform" }
 
   public init(space: SearchSpace, fixed: [String: Double], seed: UInt64) {
     self.space = space
     self.fixed = fixed
-    rng = SeededGenerator(seed: seed)
+    rng = SplitMix64(seed: seed ^ 0x6A09_E667_F3BC_C908)
   }
 
   public mutating func propose(_ count: Int, existing: Set<TrialConfiguration>) -> [TrialConfiguration] {
@@ -92,17 +93,4 @@ public struct UniformSampler: ConfigurationSampler {
   }
 
   public mutating func observe(_ results: [(TrialConfiguration, Double)]) {}
-}
-
-/// SplitMix64, seeded: the same seed gives the same proposals on every machine.
-struct SeededGenerator: RandomNumberGenerator {
-  private var state: UInt64
-  init(seed: UInt64) { state = seed ^ 0x6A09_E667_F3BC_C908 }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
 }

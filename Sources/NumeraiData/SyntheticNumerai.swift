@@ -78,7 +78,7 @@ public struct SyntheticNumerai: Sendable {
   /// - Complexity: O(eras × rowsPerEra × features).
   public init(_ c: Configuration) throws {
     try c.validate()
-    var rng = SplitMix(seed: c.seed)
+    var rng = SplitMix64(seed: c.seed)
     let groups = max(1, c.features / 8)
     let rows = c.eras * c.rowsPerEra
     let featureNames = (0..<c.features).map { String(format: "feature_%04d", $0) }
@@ -118,7 +118,7 @@ public struct SyntheticNumerai: Sendable {
         Self.binned(raw, cuts: [0.05, 0.25, 0.75, 0.95]) { r, bin in targetColumns[t][base + r] = Float(bin) / 4 }
       }
     }
-    var hex = SplitMix(seed: c.seed ^ 0x1D5)
+    var hex = SplitMix64(seed: c.seed ^ 0x1D5)
     let ids = (0..<rows).map { _ in "n" + String(hex.next() >> 4, radix: 16, uppercase: false) }
     let split = (c.eras - c.validationEras) * c.rowsPerEra
     func make(_ rowRange: Range<Int>, _ type: String) -> Dataset {
@@ -200,35 +200,5 @@ public struct SyntheticNumerai: Sendable {
       while bin < cuts.count, position > cuts[bin] { bin += 1 }
       assign(row, bin)
     }
-  }
-}
-
-/// SplitMix64 with Box–Muller normals: small, fast and the same on every platform.
-struct SplitMix {
-  private var state: UInt64
-  private var spare: Double?
-
-  init(seed: UInt64) { state = seed }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-
-  mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
-
-  mutating func normal() -> Double {
-    if let s = spare {
-      spare = nil
-      return s
-    }
-    let u = max(unit(), 1e-300)
-    let v = unit()
-    let r = (-2 * log(u)).squareRoot()
-    spare = r * sin(2 * .pi * v)
-    return r * cos(2 * .pi * v)
   }
 }

@@ -26,8 +26,14 @@ public enum CommandLineTool {
 
   /// Runs `signal-miner arguments…` in `directory` and waits for it.
   public static func run(_ arguments: [String], in directory: String? = nil) throws -> Result {
+    try run(executable: path, arguments, in: directory)
+  }
+
+  /// Runs any executable and waits for it, reading stdout and stderr concurrently (so a chatty process
+  /// cannot fill one pipe and block).
+  public static func run(executable: String, _ arguments: [String], in directory: String? = nil) throws -> Result {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
+    process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     let out = Pipe()

@@ -41,26 +41,9 @@ public enum PythonPeer {
   /// Runs the interpreter with raw arguments.
   @discardableResult
   public static func run(arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [interpreter] + arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    // Read both pipes concurrently so a chatty process cannot fill one and block.
-    nonisolated(unsafe) var errData = Data()
-    let errReader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-    errReader.start()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    while !errReader.isFinished { usleep(1000) }
-    guard process.terminationStatus == 0 else {
-      throw Failure(
-        description: "python exited \(process.terminationStatus): \(String(decoding: errData, as: UTF8.self))")
-    }
-    return String(decoding: outData, as: UTF8.self)
+    let result = try CommandLineTool.run(executable: "/usr/bin/env", [interpreter] + arguments)
+    guard result.status == 0 else { throw Failure(description: "python exited \(result.status): \(result.stderr)") }
+    return result.stdout
   }
 }
 
