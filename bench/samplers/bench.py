@@ -3,7 +3,7 @@ evaluations (2-split era CV, gap 12), several seeds. Prints, per sampler and see
 configurations beat the benchmark (whole-period corr and Sharpe both higher), the best whole Sharpe, and the
 mean pairwise correlation of the top-20 models' out-of-fold predictions.
 
-Usage: python3 bench.py SIGNAL_MINER_BINARY [--budget 60] [--seeds 0 1 2] [--skip-optuna]
+Usage: python3 bench.py SIGNAL_MINER_BINARY [--budget 60] [--seeds 0 1 2] [--samplers uniform gfn tpe]
 """
 import argparse, itertools, json, os, sqlite3, subprocess, sys, tempfile
 
@@ -100,7 +100,7 @@ def main():
     parser.add_argument("binary")
     parser.add_argument("--budget", type=int, default=60)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--skip-optuna", action="store_true")
+    parser.add_argument("--samplers", nargs="+", default=["uniform", "gfn", "tpe"], choices=["uniform", "gfn", "tpe"])
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="samplers-")
     subprocess.run([args.binary, "data", "synth", "--out", f"{work}/d", "--eras", "150", "--rows-per-era", "400",
@@ -109,7 +109,7 @@ def main():
     data = [f"{work}/d_train.parquet", f"{work}/d_validation.parquet"]
     print(f"budget {args.budget} full evaluations per run; benchmark = the example model; seeds {args.seeds}")
     print(f"{'sampler':8} {'seed':>4} {'beat benchmark':>15} {'best whole Sharpe':>18} {'top-20 mean corr':>17}")
-    for sampler in ["uniform", "gfn"] + ([] if args.skip_optuna else ["tpe"]):
+    for sampler in args.samplers:
         for seed in args.seeds:
             if sampler == "tpe":
                 beats, best, corr = optuna_tpe(data, seed, args.budget)
