@@ -72,8 +72,8 @@ def optuna_tpe(data, seed, budget):
 
     def objective(trial):
         params = dict(
-            n_estimators=trial.suggest_categorical("n_estimators", list(np.linspace(100, 1500, 15).astype(int))),
-            learning_rate=trial.suggest_categorical("learning_rate", list(np.exp(np.linspace(np.log(0.003), np.log(0.1), 12)))),
+            n_estimators=trial.suggest_categorical("n_estimators", [int(x) for x in np.linspace(100, 1500, 15)]),
+            learning_rate=trial.suggest_categorical("learning_rate", [float(x) for x in np.exp(np.linspace(np.log(0.003), np.log(0.1), 12))]),
             num_leaves=trial.suggest_categorical("num_leaves", [4, 8, 15, 31, 63]),
             max_depth=trial.suggest_categorical("max_depth", [3, 4, 5, 6, 8]),
             colsample_bytree=trial.suggest_categorical("colsample_bytree", [0.05, 0.1, 0.2, 0.4, 0.7]),
