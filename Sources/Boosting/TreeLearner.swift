@@ -22,10 +22,12 @@ struct SplitCandidate {
 
 /// Grows one tree leaf-wise from gradient histograms, as LightGBM's serial tree learner does.
 ///
-/// The hot loops live here: histogram building (per feature, over a leaf's rows, which are kept contiguous
-/// in `rowsInOrder` together with their gradients) and the stable partition of a leaf after a split.
-/// Histograms are kept per raw value 0…4 and merged into the feature's bins when splits are searched;
-/// the larger child's histogram is the parent's minus the smaller child's.
+/// The hot loops live here. For each tree every training row becomes a record of whole words: its gradient and
+/// training position, then its sampled features packed three per byte (v₀ + 5·v₁ + 25·v₂). Records are kept in
+/// leaf order, so each leaf is one contiguous range read sequentially; a split partitions that range stably and
+/// branch-free. A histogram pass adds each record's (gradient, 1) to a 125-cell joint table per packed byte,
+/// which is then summed into per-feature histograms by raw value 0…4 (merged into the feature's bins when
+/// splits are searched). The larger child's histogram is the parent's minus the smaller child's.
 final class TreeLearner {
   let features: ColumnMajorMatrix<Int8>
   let columns: [Int]
@@ -33,13 +35,19 @@ final class TreeLearner {
   let parameters: BoostingParameters
   let threads: Int
   let rowCount: Int
-  /// Dataset rows, gradients and training positions, permuted so each leaf's entries are contiguous.
-  private var rowsInOrder: [Int32]
-  private var gradientsInOrder: [Float]
-  private var positionsInOrder: [Int32]
-  private var scratchRows: [Int32]
-  private var scratchGradients: [Float]
-  private var scratchPositions: [Int32]
+  /// The dataset row of each training position.
+  let trainingRows: [Int32]
+  /// Maximal runs of consecutive dataset rows in `trainingRows`: (first position, first row, length).
+  private let rowRuns: [(position: Int, row: Int, count: Int)]
+  /// Two buffers of `rowCount` records of `recordWords` words in leaf order (a split moves a leaf's records
+  /// from one buffer to the other; `bufferOfLeaf` says where each leaf's are). Word 0: the gradient's bits (low
+  /// half) and the training position (high half); then `byteCount` packed bytes, zero-padded.
+  private var buffers: [[UInt64]] = [[], []]
+  private var bufferOfLeaf: [Int] = []
+  /// Stands in for absent features when packing.
+  private var zeroColumn: [UInt8] = []
+  private var recordWords = 0
+  private var byteCount = 0
   private var leafBegin: [Int] = []
   private var leafEnd: [Int] = []
   /// Per leaf slot: gradient sums and counts per (sampled feature, value).
@@ -48,6 +56,10 @@ final class TreeLearner {
   private var sampled: [Int] = []
 
   static let epsilon = Double(Float(1e-15))
+  /// Entries × bytes (or words) below which a pass runs on one thread: waking workers costs more.
+  static let parallelWork = 262_144
+  /// Cells of one packed byte's joint histogram (5³).
+  static let cellsPerByte = 125
 
   init(
     features: ColumnMajorMatrix<Int8>, columns: [Int], bins: [FeatureBins], rows: [Int32], parameters: BoostingParameters,
@@ -60,12 +72,15 @@ final class TreeLearner {
     self.parameters = parameters
     self.threads = max(1, threads)
     rowCount = rows.count
-    rowsInOrder = rows
-    gradientsInOrder = [Float](repeating: 0, count: rows.count)
-    positionsInOrder = (0..<Int32(rows.count)).map { $0 }
-    scratchRows = rowsInOrder
-    scratchGradients = gradientsInOrder
-    scratchPositions = positionsInOrder
+    var runs: [(position: Int, row: Int, count: Int)] = []
+    for (k, r) in rows.enumerated() {
+      if let last = runs.last, last.row + last.count == Int(r) {
+        runs[runs.count - 1].count += 1
+      } else {
+        runs.append((k, Int(r), 1))
+      }
+    }
+    rowRuns = runs
   }
 
   /// Grows a tree on `gradients` (by training position; hessians are 1) over the `sampled` model features.
@@ -74,9 +89,8 @@ final class TreeLearner {
     self.sampled = sampled
     let n = rowCount
     // Every tree starts from the training order: position k is training row k.
-    rowsInOrder = trainingRows
-    gradientsInOrder = gradients
-    for k in 0..<n { positionsInOrder[k] = Int32(k) }
+    packRecords(gradients: gradients)
+    bufferOfLeaf = [0]
     let maxLeaves = parameters.numLeaves
     let width = sampled.count * 5
     histogramGradients = [Double](repeating: 0, count: maxLeaves * width)
@@ -85,7 +99,7 @@ final class TreeLearner {
     leafEnd = [n]
     var tree = Tree()
     var sumGradient = 0.0
-    for g in gradientsInOrder { sumGradient += Double(g) }
+    for g in gradients { sumGradient += Double(g) }
     let lambda = parameters.regLambda
     tree.leafValue[0] = -sumGradient / (Double(n) + lambda)
     tree.leafWeight[0] = Double(n)
@@ -108,7 +122,8 @@ final class TreeLearner {
       let thresholdValue = bins[f].lastValue[split.thresholdBin]
       let begin = leafBegin[bestLeaf]
       let end = leafEnd[bestLeaf]
-      let middle = partition(begin, end, column: columns[f], threshold: thresholdValue)
+      let middle = partition(
+        begin, end, from: bufferOfLeaf[bestLeaf], sampledIndex: sampled.firstIndex(of: f)!, threshold: thresholdValue)
       precondition(middle - begin == split.leftCount, "partition agrees with the histogram")
       // As LightGBM: outputs from the sums that still carry the ε of the search.
       let leftOutput = -split.leftGradient / (split.leftHessian + Self.epsilon + lambda)
@@ -117,6 +132,8 @@ final class TreeLearner {
         leaf: bestLeaf, feature: f, thresholdValue: thresholdValue, threshold: bins[f].upperBounds[split.thresholdBin],
         gain: split.gain, left: (leftOutput, split.leftHessian, split.leftCount),
         right: (rightOutput, split.rightHessian, split.rightCount))
+      bufferOfLeaf[bestLeaf] = 1 - bufferOfLeaf[bestLeaf]
+      bufferOfLeaf.append(bufferOfLeaf[bestLeaf])
       leafBegin[bestLeaf] = begin
       leafEnd[bestLeaf] = middle
       leafBegin.append(middle)
@@ -147,75 +164,141 @@ final class TreeLearner {
         }
       }
     }
-    let leaves = (0..<tree.leafCountTotal).map { positionsInOrder[leafBegin[$0]..<leafEnd[$0]] }
+    let words = recordWords
+    let leaves = (0..<tree.leafCountTotal).map { leaf in
+      buffers[bufferOfLeaf[leaf]].withUnsafeBufferPointer { records in
+        (leafBegin[leaf]..<leafEnd[leaf]).map { Int32(truncatingIfNeeded: records[$0 * words] >> 32) }[...]
+      }
+    }
     return (tree, leaves)
   }
 
-  /// The dataset row of each training position.
-  let trainingRows: [Int32]
-
   // MARK: - Hot loops
 
-  /// Gradient sums and counts per (sampled feature, value) over one leaf's entries.
+  /// Fills the records in training order: gradient and position, then the sampled features three per byte
+  /// (byte b holds sampled features 3b, 3b + 1 and 3b + 2 as v₀ + 5·v₁ + 25·v₂, absent ones as 0).
+  private func packRecords(gradients: [Float]) {
+    let n = rowCount
+    byteCount = (sampled.count + 2) / 3
+    // Whole SIMD vectors of words per record: 2, 4, 8, 16, then multiples of 8.
+    let needed = 1 + (byteCount + 7) / 8
+    recordWords = needed <= 2 ? 2 : needed <= 4 ? 4 : (needed + 7) / 8 * 8
+    if buffers[0].count != n * recordWords {
+      buffers = [[UInt64](repeating: 0, count: n * recordWords), [UInt64](repeating: 0, count: n * recordWords)]
+    }
+    let words = recordWords
+    let dataWords = (byteCount + 7) / 8
+    let chunks = min(threads, dataWords)
+    let runs = rowRuns
+    // Each data word's 24 feature columns; absent features read a column of zeros.
+    let rowsInData = features.rowCount
+    if zeroColumn.count < rowsInData { zeroColumn = [UInt8](repeating: 0, count: rowsInData) }
+    nonisolated(unsafe) let columnStarts = zeroColumn.withUnsafeBufferPointer { zeros in
+      let base = UnsafeRawPointer(features.baseAddress).assumingMemoryBound(to: UInt8.self)
+      return (0..<(dataWords * 24)).map { i in i < sampled.count ? base + columns[sampled[i]] * rowsInData : zeros.baseAddress! }
+    }
+    buffers[0].withUnsafeMutableBufferPointer { records in
+      gradients.withUnsafeBufferPointer { gradients in
+        for k in 0..<n {
+          records[k &* words] = UInt64(gradients[k].bitPattern) | UInt64(truncatingIfNeeded: k) << 32
+        }
+      }
+      nonisolated(unsafe) let out = records.baseAddress!
+      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        // Rows go through in blocks: first the word's 8 bytes as 8 contiguous byte columns (vectorizable),
+        // then interleaved into the records' words.
+        let block = 4096
+        let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: 8 * block)
+        defer { bytes.deallocate() }
+        for w in (chunk * dataWords / chunks)..<((chunk + 1) * dataWords / chunks) {
+          for run in runs {
+            var start = 0
+            while start < run.count {
+              let count = min(block, run.count - start)
+              for b in 0..<8 {
+                let c0 = columnStarts[w * 24 + 3 * b] + run.row + start
+                let c1 = columnStarts[w * 24 + 3 * b + 1] + run.row + start
+                let c2 = columnStarts[w * 24 + 3 * b + 2] + run.row + start
+                let column = bytes + b * block
+                for j in 0..<count { column[j] = c0[j] &+ 5 &* c1[j] &+ 25 &* c2[j] }
+              }
+              let target = out + (run.position + start) * words + 1 + w
+              for j in 0..<count {
+                var word = UInt64(bytes[j])
+                for b in 1..<8 { word |= UInt64(bytes[b &* block &+ j]) &<< (8 &* b) }
+                target[j &* words] = word
+              }
+              start += count
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// Gradient sums and counts per (sampled feature, value) over one leaf's records.
   private func buildHistogram(leaf: Int, slot: Int) {
     let width = sampled.count * 5
     let begin = leafBegin[leaf]
     let end = leafEnd[leaf]
-    let chunks = min(threads, max(1, sampled.count))
+    let byteCount = self.byteCount
+    let stride = recordWords * 8
+    let featureCount = sampled.count
+    // Threads only pay off on large leaves.
+    let chunks = (end - begin) * byteCount >= Self.parallelWork ? min(threads, byteCount) : 1
     histogramGradients.withUnsafeMutableBufferPointer { hg in
       histogramCounts.withUnsafeMutableBufferPointer { hc in
-        rowsInOrder.withUnsafeBufferPointer { rows in
-          gradientsInOrder.withUnsafeBufferPointer { grads in
-            // Each worker owns a disjoint range of features (and so of histogram entries).
-            nonisolated(unsafe) let hg = hg
-            nonisolated(unsafe) let hc = hc
-            nonisolated(unsafe) let rows = rows
-            nonisolated(unsafe) let grads = grads
-            nonisolated(unsafe) let base = features.baseAddress
-            let n = features.rowCount
-            let sampled = self.sampled
-            let columns = self.columns
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-              let lower = chunk * sampled.count / chunks
-              let upper = (chunk + 1) * sampled.count / chunks
-              // Four interleaved partial histograms (by row position mod 4) so that consecutive rows with the
-              // same value do not wait on each other's stores; indexing by value avoids unpredictable branches.
-              let partialG = UnsafeMutablePointer<Double>.allocate(capacity: 32)
-              let partialC = UnsafeMutablePointer<Int32>.allocate(capacity: 32)
-              defer {
-                partialG.deallocate()
-                partialC.deallocate()
+        buffers[bufferOfLeaf[leaf]].withUnsafeBytes { recordBytes in
+          // Each worker owns a disjoint range of packed bytes (and so of features and histogram entries); every
+          // sum is accumulated in the same order whatever the thread count, so results are identical.
+          nonisolated(unsafe) let hg = hg
+          nonisolated(unsafe) let hc = hc
+          nonisolated(unsafe) let bytes = recordBytes.baseAddress!
+          DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let lower = chunk * byteCount / chunks
+            let owned = (chunk + 1) * byteCount / chunks - lower
+            // With few bytes per record, neighbouring records often hit the same cell: two table sets (even and
+            // odd records) keep those additions from waiting on each other's stores. (Decided by the record, not
+            // by the thread's share, so that any thread count sums in the same order.)
+            let sets = byteCount <= 8 ? 2 : 1
+            let cells = 128
+            let table = UnsafeMutablePointer<SIMD2<Double>>.allocate(capacity: sets * owned * cells)
+            defer { table.deallocate() }
+            table.initialize(repeating: .zero, count: sets * owned * cells)
+            let second = table + (sets - 1) * owned * cells
+            var k = begin
+            while k &+ 2 <= end {
+              let r0 = bytes + k &* stride
+              let r1 = r0 + stride
+              let one0 = SIMD2(Double(Float(bitPattern: r0.load(as: UInt32.self))), 1)
+              let one1 = SIMD2(Double(Float(bitPattern: r1.load(as: UInt32.self))), 1)
+              let p0 = r0.assumingMemoryBound(to: UInt8.self) + 8 + lower
+              let p1 = r1.assumingMemoryBound(to: UInt8.self) + 8 + lower
+              for b in 0..<owned { table[b &* cells &+ Int(p0[b])] += one0 }
+              for b in 0..<owned { second[b &* cells &+ Int(p1[b])] += one1 }
+              k &+= 2
+            }
+            if k < end {
+              let r0 = bytes + k * stride
+              let one0 = SIMD2(Double(Float(bitPattern: r0.load(as: UInt32.self))), 1)
+              let p0 = r0.assumingMemoryBound(to: UInt8.self) + 8 + lower
+              for b in 0..<owned { table[b * cells + Int(p0[b])] += one0 }
+            }
+            // Joint tables → each byte's (up to) three features' histograms by value.
+            for b in 0..<owned {
+              var sums = (0..<15).map { _ in SIMD2<Double>.zero }
+              for c in 0..<Self.cellsPerByte {
+                let v = sets == 2 ? table[b * cells + c] + second[b * cells + c] : table[b * cells + c]
+                sums[c % 5] += v
+                sums[5 + (c / 5) % 5] += v
+                sums[10 + c / 25] += v
               }
-              for s in lower..<upper {
-                let column = base + columns[sampled[s]] * n
-                partialG.initialize(repeating: 0, count: 32)
-                partialC.initialize(repeating: 0, count: 32)
-                var k = begin
-                while k + 4 <= end {
-                  let v0 = Int(column[Int(rows[k])])
-                  let v1 = Int(column[Int(rows[k + 1])]) + 8
-                  let v2 = Int(column[Int(rows[k + 2])]) + 16
-                  let v3 = Int(column[Int(rows[k + 3])]) + 24
-                  partialG[v0] += Double(grads[k])
-                  partialG[v1] += Double(grads[k + 1])
-                  partialG[v2] += Double(grads[k + 2])
-                  partialG[v3] += Double(grads[k + 3])
-                  partialC[v0] &+= 1
-                  partialC[v1] &+= 1
-                  partialC[v2] &+= 1
-                  partialC[v3] &+= 1
-                  k += 4
-                }
-                while k < end {
-                  let v = Int(column[Int(rows[k])])
-                  partialG[v] += Double(grads[k])
-                  partialC[v] &+= 1
-                  k += 1
-                }
-                let o = slot * width + s * 5
+              let byte = lower + b
+              for d in 0..<min(3, featureCount - 3 * byte) {
+                let o = slot * width + (3 * byte + d) * 5
                 for v in 0..<5 {
-                  hg[o + v] = (partialG[v] + partialG[v + 8]) + (partialG[v + 16] + partialG[v + 24])
-                  hc[o + v] = partialC[v] &+ partialC[v + 8] &+ partialC[v + 16] &+ partialC[v + 24]
+                  hg[o + v] = sums[d * 5 + v].x
+                  hc[o + v] = Int32(sums[d * 5 + v].y)
                 }
               }
             }
@@ -238,42 +321,86 @@ final class TreeLearner {
     }
   }
 
-  /// Stable partition of entries begin..<end: value ≤ threshold first. Returns the first right entry.
-  private func partition(_ begin: Int, _ end: Int, column: Int, threshold: Int8) -> Int {
-    let values = features.baseAddress + column * features.rowCount
-    var left = begin
-    var right = 0
-    rowsInOrder.withUnsafeMutableBufferPointer { rows in
-      gradientsInOrder.withUnsafeMutableBufferPointer { grads in
-        positionsInOrder.withUnsafeMutableBufferPointer { positions in
-          scratchRows.withUnsafeMutableBufferPointer { sr in
-            scratchGradients.withUnsafeMutableBufferPointer { sg in
-              scratchPositions.withUnsafeMutableBufferPointer { sp in
-                for k in begin..<end {
-                  if values[Int(rows[k])] <= threshold {
-                    rows[left] = rows[k]
-                    grads[left] = grads[k]
-                    positions[left] = positions[k]
-                    left += 1
-                  } else {
-                    sr[right] = rows[k]
-                    sg[right] = grads[k]
-                    sp[right] = positions[k]
-                    right += 1
-                  }
-                }
-                for k in 0..<right {
-                  rows[left + k] = sr[k]
-                  grads[left + k] = sg[k]
-                  positions[left + k] = sp[k]
-                }
+  /// Stable partition of a leaf's records begin..<end, moved from buffer `from` to the other one: value of
+  /// sampled feature `sampledIndex` ≤ threshold first. Returns the first right record. Large ranges are split
+  /// among the threads: each counts its left records, then moves every record straight to its final place.
+  private func partition(_ begin: Int, _ end: Int, from: Int, sampledIndex: Int, threshold: Int8) -> Int {
+    let divisor = [1, 5, 25][sampledIndex % 3]
+    let goesLeft = (0..<256).map { UInt8(($0 / divisor) % 5 <= Int(threshold) ? 1 : 0) }
+    let words = recordWords
+    let byteOffset = 8 + sampledIndex / 3
+    let chunks = (end - begin) * recordWords >= Self.parallelWork ? threads : 1
+    var leftCounts = [Int](repeating: 0, count: chunks)
+    var source = buffers[from]
+    buffers[from] = []
+    defer { buffers[from] = source }
+    source.withUnsafeBufferPointer { source in
+      buffers[1 - from].withUnsafeMutableBufferPointer { destination in
+        goesLeft.withUnsafeBufferPointer { goesLeft in
+          leftCounts.withUnsafeMutableBufferPointer { leftCounts in
+            nonisolated(unsafe) let source = source.baseAddress!
+            nonisolated(unsafe) let destination = destination.baseAddress!
+            nonisolated(unsafe) let goesLeft = goesLeft.baseAddress!
+            nonisolated(unsafe) let leftCounts = leftCounts
+            nonisolated(unsafe) let flags = UnsafeRawPointer(source).assumingMemoryBound(to: UInt8.self) + byteOffset
+            @Sendable func bounds(_ chunk: Int) -> Range<Int> {
+              (begin + chunk * (end - begin) / chunks)..<(begin + (chunk + 1) * (end - begin) / chunks)
+            }
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+              var count = 0
+              let stride = words &* 8
+              for k in bounds(chunk) { count &+= Int(goesLeft[Int(flags[k &* stride])]) }
+              leftCounts[chunk] = count
+            }
+            let totalLeft = leftCounts.reduce(0, +)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+              let range = bounds(chunk)
+              let left = begin + leftCounts[..<chunk].reduce(0, +)
+              let right = begin + totalLeft + (range.lowerBound - begin) - (left - begin)
+              let flags = (flags: flags, goesLeft: goesLeft)
+              switch words {
+              case 2:
+                Self.move(SIMD2<UInt64>.self, source, destination, range, flags, left, right)
+              case 4:
+                Self.move(SIMD4<UInt64>.self, source, destination, range, flags, left, right)
+              case 8:
+                Self.move(SIMD8<UInt64>.self, source, destination, range, flags, left, right)
+              default:
+                let vectors = words / 8
+                Self.move(SIMD8<UInt64>.self, source, destination, range, flags, left, right, vectorsPerRecord: vectors)
               }
             }
+            leftCounts[0] = totalLeft
           }
         }
       }
     }
-    return left
+    return begin + leftCounts[0]
+  }
+
+  /// Moves records `range` of `source` (each `vectorsPerRecord` vectors of type V) to `destination`: those whose
+  /// flag byte maps to 1 in `goesLeft` from index `left` on, the others from `right` on, each in order.
+  /// Branch-free: the target index is selected arithmetically.
+  @inline(__always)
+  private static func move<V: SIMD>(
+    _: V.Type, _ source: UnsafePointer<UInt64>, _ destination: UnsafeMutablePointer<UInt64>, _ range: Range<Int>,
+    _ flags: (flags: UnsafePointer<UInt8>, goesLeft: UnsafePointer<UInt8>), _ left: Int, _ right: Int,
+    vectorsPerRecord: Int = 1
+  ) {
+    let from = UnsafeRawPointer(source).assumingMemoryBound(to: V.self)
+    let to = UnsafeMutableRawPointer(destination).assumingMemoryBound(to: V.self)
+    let stride = MemoryLayout<V>.stride &* vectorsPerRecord
+    var left = left
+    var right = right
+    for k in range {
+      let isLeft = Int(flags.goesLeft[Int(flags.flags[k &* stride])])
+      let target = right &+ (left &- right) &* isLeft
+      for v in 0..<vectorsPerRecord {
+        to[target &* vectorsPerRecord &+ v] = from[k &* vectorsPerRecord &+ v]
+      }
+      left &+= isLeft
+      right &+= 1 &- isLeft
+    }
   }
 
   // MARK: - Split search

@@ -59,21 +59,32 @@ import Testing
   }
 
   @Test func sameTreesAndPredictionsAsLightGBM() throws {
+    let synthetic = try SyntheticNumerai(.init(eras: 40, rowsPerEra: 250, features: 24, targets: 1, seed: 8, validationEras: 8, unlabelledEras: 2))
+    try Self.expectSameModels(synthetic, Self.parameterSets)
+  }
+
+  /// Wider data packs more bytes per row record (4, 8 and 16 words): the trees must not change.
+  @Test(arguments: [60, 100, 200]) func sameTreesAsLightGBMOnWideData(features: Int) throws {
+    let synthetic = try SyntheticNumerai(.init(eras: 30, rowsPerEra: 300, features: features, targets: 1, seed: 4, validationEras: 5, unlabelledEras: 0))
+    try Self.expectSameModels(synthetic, [("wide", ["n_estimators": "6", "num_leaves": "16", "min_child_samples": "10"])])
+  }
+
+  /// Trains ours and LightGBM's models for each parameter set; expects the same trees and predictions.
+  static func expectSameModels(_ synthetic: SyntheticNumerai, _ parameterSets: [(String, [String: String])]) throws {
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
-    let synthetic = try SyntheticNumerai(.init(eras: 40, rowsPerEra: 250, features: 24, targets: 1, seed: 8, validationEras: 8, unlabelledEras: 2))
     try SyntheticNumerai.writeParquet(synthetic.train, to: dir.file("train.parquet"))
     try SyntheticNumerai.writeParquet(synthetic.validation, to: dir.file("validation.parquet"))
     var ours: [String: [Double]] = [:]
-    for (name, pairs) in Self.parameterSets {
+    for (name, pairs) in parameterSets {
       let model = try GBDTTrainer.train(
         synthetic.train, rows: Array(0..<synthetic.train.rowCount), target: 0,
         parameters: try BoostingParameters(lightGBMNames: pairs), threads: 2)
       try model.lightGBMModelText().write(toFile: dir.file("\(name).ours.txt"), atomically: true, encoding: .utf8)
       ours[name] = try model.predict(synthetic.validation)
     }
-    try Self.trainLightGBM(Self.parameterSets, train: dir.file("train.parquet"), predict: dir.file("validation.parquet"), dir: dir.path)
-    for (name, _) in Self.parameterSets {
+    try Self.trainLightGBM(parameterSets, train: dir.file("train.parquet"), predict: dir.file("validation.parquet"), dir: dir.path)
+    for (name, _) in parameterSets {
       let theirs = Self.trees(try String(contentsOfFile: dir.file("\(name).txt"), encoding: .utf8))
       let mine = Self.trees(try String(contentsOfFile: dir.file("\(name).ours.txt"), encoding: .utf8))
       #expect(theirs.count == mine.count, "\(name): tree count")
@@ -130,8 +141,9 @@ import Testing
   }
 
   @Test func sameSeedSameModelWhateverTheThreadCount() throws {
-    let synthetic = try SyntheticNumerai(.init(eras: 20, rowsPerEra: 200, features: 30, targets: 1, seed: 3, validationEras: 2, unlabelledEras: 0))
-    var p = try BoostingParameters(lightGBMNames: ["n_estimators": "15", "num_leaves": "12", "colsample_bytree": "0.3", "seed": "5"])
+    // Large enough that histograms and partitions of the upper leaves run on both threads.
+    let synthetic = try SyntheticNumerai(.init(eras: 40, rowsPerEra: 2000, features: 60, targets: 1, seed: 3, validationEras: 2, unlabelledEras: 0))
+    var p = try BoostingParameters(lightGBMNames: ["n_estimators": "15", "num_leaves": "12", "colsample_bytree": "0.5", "seed": "5"])
     let rows = Array(0..<synthetic.train.rowCount)
     let one = try GBDTTrainer.train(synthetic.train, rows: rows, target: 0, parameters: p, threads: 1)
     let two = try GBDTTrainer.train(synthetic.train, rows: rows, target: 0, parameters: p, threads: 2)
