@@ -32,7 +32,7 @@ public final class Miner: @unchecked Sendable {
     testRows = try splits.map { try rows($0.testEras) }
   }
 
-  /// The study's split layout for new studies: the test rows' eras, counts and scoring labels.
+  /// The study's split layout for new studies: the test rows' eras, counts, ids and scoring labels.
   public static func splitTargets(dataset: Dataset, splits: [EraSplit], target: Int) -> [SplitTargets] {
     splits.map { split in
       let eras = split.testEras.compactMap { dataset.eraIndex(of: $0) }
@@ -40,7 +40,7 @@ public final class Miner: @unchecked Sendable {
       let column = dataset.targets.column(target)
       return SplitTargets(
         eras: eras.map { dataset.eras[$0] }, rowsPerEra: eras.map { dataset.eraRanges[$0].count },
-        labels: rows.map { column[$0] })
+        labels: rows.map { column[$0] }, ids: rows.map { dataset.ids[$0] })
     }
   }
 

@@ -23,17 +23,21 @@ public struct StudyFingerprint: Sendable, Codable, Equatable {
 }
 
 /// One split's test rows as the study keeps them, so results need no data files: the eras in order, their row
-/// counts, and (in the study's blob table) the scoring target's labels.
+/// counts, and (in the study's blob table) the rows' ids and the scoring target's labels.
 public struct SplitTargets: Sendable, Codable, Equatable {
   public var eras: [String]
   public var rowsPerEra: [Int]
   /// The test rows' labels for the scoring target (NaN unlabelled); stored as a Float32 blob.
   public var labels: [Float]
+  /// The test rows' ids (to match a meta model's); stored as newline-separated UTF-8. Empty in studies made
+  /// before ids were kept.
+  public var ids: [String]
 
-  public init(eras: [String], rowsPerEra: [Int], labels: [Float]) {
+  public init(eras: [String], rowsPerEra: [Int], labels: [Float], ids: [String]) {
     self.eras = eras
     self.rowsPerEra = rowsPerEra
     self.labels = labels
+    self.ids = ids
   }
 
   enum CodingKeys: String, CodingKey { case eras, rowsPerEra }
@@ -43,6 +47,7 @@ public struct SplitTargets: Sendable, Codable, Equatable {
     eras = try c.decode([String].self, forKey: .eras)
     rowsPerEra = try c.decode([Int].self, forKey: .rowsPerEra)
     labels = []
+    ids = []
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -148,6 +153,8 @@ public final class Study: Sendable {
         try db.execute(
           sql: "INSERT INTO blob (key, value) VALUES (?, ?)",
           arguments: ["labels/\(s)", t.labels.withUnsafeBytes { Data($0) }])
+        try db.execute(
+          sql: "INSERT INTO blob (key, value) VALUES (?, ?)", arguments: ["ids/\(s)", Data(t.ids.joined(separator: "\n").utf8)])
       }
       try db.execute(
         sql: "INSERT INTO trial (config, sampler, is_benchmark, created) VALUES (?, 'benchmark', 1, ?)",
@@ -176,6 +183,10 @@ public final class Study: Sendable {
       for s in targets.indices {
         let data = try Data.fetchOne(db, sql: "SELECT value FROM blob WHERE key = ?", arguments: ["labels/\(s)"]) ?? Data()
         targets[s].labels = data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+        if let ids = try Data.fetchOne(db, sql: "SELECT value FROM blob WHERE key = ?", arguments: ["ids/\(s)"]) {
+          targets[s].ids =
+            ids.isEmpty ? [] : String(decoding: ids, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        }
       }
     }
     return targets

@@ -2,8 +2,9 @@ import Foundation
 import Scoring
 
 /// One trial's scores for `results`: numerai corr (mean, Sharpe, max drawdown), Pearson as the Python Signal
-/// Miner computes it, MMC against the benchmark's predictions and correlation with them — on the validation
-/// fold (the first test block), the test fold (the last) and the whole out-of-fold period.
+/// Miner computes it, MMC against the benchmark's predictions (or a meta model's) and correlation with the
+/// benchmark — on the validation fold (the first test block), the test fold (the last) and the whole out-of-fold
+/// period.
 public struct TrialResult: Sendable, Codable, Equatable {
   public var id: Int
   public var isBenchmark: Bool
@@ -28,18 +29,28 @@ public struct TrialResult: Sendable, Codable, Equatable {
   public var wholePearsonSharpe: Double?
   public var wholeMmc: Double?
   public var benchmarkCorrelation: Double?
+  /// What MMC is measured against: "benchmark" or "meta_model".
+  public var mmcAgainst: String
   /// Whole-period corr and Sharpe both above the benchmark's.
   public var beatsBenchmark: Bool
   /// Per-era numerai corr over the whole period (era → corr), for the report.
   public var perEraCorr: [String: Double]
 }
 
-/// Computes `TrialResult`s from a study alone (its stored predictions and test labels).
+/// Computes `TrialResult`s from a study alone (its stored predictions and test labels), with MMC against the
+/// benchmark's predictions or against a meta model given per split.
 public enum TrialResults {
-  public static func compute(_ study: Study) throws -> [TrialResult] {
+  /// `metaModel`: per split, a meta-model value for each test row in study order (NaN where it has none);
+  /// MMC then uses, in each era, the labelled rows that have one (eras with fewer than two are left out).
+  public static func compute(_ study: Study, metaModel: [[Double]]? = nil) throws -> [TrialResult] {
     let trials = try study.trials()
     let targets = try study.splitTargets()
     let splitCount = targets.count
+    if let metaModel {
+      guard metaModel.count == splitCount && zip(metaModel, targets).allSatisfy({ $0.count == $1.labels.count }) else {
+        throw MiningError("the meta model must give one value per out-of-fold row of each split")
+      }
+    }
     func load(_ id: Int) throws -> [[Float]]? {
       var out: [[Float]] = []
       for s in 0..<splitCount {
@@ -54,7 +65,8 @@ public enum TrialResults {
     for trial in trials {
       var r = TrialResult(
         id: trial.id, isBenchmark: trial.isBenchmark, sampler: trial.sampler, status: "pending",
-        config: trial.configuration.values, target: trial.configuration.target, beatsBenchmark: false, perEraCorr: [:])
+        config: trial.configuration.values, target: trial.configuration.target,
+        mmcAgainst: metaModel == nil ? "benchmark" : "meta_model", beatsBenchmark: false, perEraCorr: [:])
       guard let predictions = try load(trial.id) else {
         results.append(r)
         continue
@@ -83,8 +95,19 @@ public enum TrialResults {
           p.append(NumeraiMetrics.pearson(labelled.map { x[$0] }, labelled.map { y[$0] }))
           if let b = benchmarkPredictions?[s] {
             let bx = b[range].map(Double.init)
-            m.append(NumeraiMetrics.correlationContribution(predictions: x, metaModel: bx, targets: y))
+            if metaModel == nil {
+              m.append(NumeraiMetrics.correlationContribution(predictions: x, metaModel: bx, targets: y))
+            }
             withBenchmark.append(NumeraiMetrics.pearson(x, bx))
+          }
+          if let meta = metaModel?[s] {
+            let kept = range.filter { !meta[$0].isNaN && !y[$0 - range.lowerBound].isNaN }.map { $0 - range.lowerBound }
+            if kept.count >= 2 {
+              m.append(
+                NumeraiMetrics.correlationContribution(
+                  predictions: kept.map { x[$0] }, metaModel: kept.map { meta[range.lowerBound + $0] },
+                  targets: kept.map { y[$0] }))
+            }
           }
         }
         corr.append(c)
@@ -109,12 +132,12 @@ public enum TrialResults {
       r.wholeMaxDrawdown = finite(whole.maxDrawdown)
       r.wholePearson = finite(wholePearson.mean)
       r.wholePearsonSharpe = finite(wholePearson.sharpe)
-      if benchmarkPredictions != nil {
-        r.validationMmc = finite(RollUp(mmc[0]).mean)
-        r.testMmc = finite(RollUp(mmc[splitCount - 1]).mean)
-        r.wholeMmc = finite(RollUp(mmc.flatMap { $0 }).mean)
-        r.benchmarkCorrelation = finite(RollUp(withBenchmark).mean)
+      if benchmarkPredictions != nil || metaModel != nil {
+        r.validationMmc = mmc[0].isEmpty ? nil : finite(RollUp(mmc[0]).mean)
+        r.testMmc = mmc[splitCount - 1].isEmpty ? nil : finite(RollUp(mmc[splitCount - 1]).mean)
+        r.wholeMmc = mmc.allSatisfy(\.isEmpty) ? nil : finite(RollUp(mmc.flatMap { $0 }).mean)
       }
+      if benchmarkPredictions != nil { r.benchmarkCorrelation = finite(RollUp(withBenchmark).mean) }
       results.append(r)
     }
     if let b = results.first(where: { $0.isBenchmark }), let bc = b.wholeCorr, let bs = b.wholeSharpe {

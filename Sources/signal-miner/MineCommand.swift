@@ -203,9 +203,18 @@ struct ResultsCommand: AsyncParsableCommand {
   @Option(help: "At most this many rows.") var limit: Int?
   @Flag(help: "JSON array.") var json = false
   @Flag(help: "CSV.") var csv = false
+  @Option(name: .customLong("meta-model"), help: "Meta-model predictions by id (e.g. meta_model.parquet): MMC against them instead of the benchmark.")
+  var metaModel: String?
+  @Option(name: .customLong("meta-column"), help: "The meta-model column (default numerai_meta_model or the only one).")
+  var metaColumn: String?
+
+  func validate() throws {
+    if metaColumn != nil && metaModel == nil { throw ValidationError("--meta-column needs --meta-model") }
+  }
 
   func run() async throws {
-    var results = try TrialResults.compute(Study.open(path: study))
+    let store = try Study.open(path: study)
+    var results = try TrialResults.compute(store, metaModel: try metaModel.map { try metaModelValues($0, store) })
     let encoder = JSONEncoder()
     encoder.keyEncodingStrategy = .convertToSnakeCase
     encoder.outputFormatting = [.sortedKeys]
@@ -243,6 +252,36 @@ struct ResultsCommand: AsyncParsableCommand {
     }
     print(columns.map { $0.leftPadded(max(8, min($0.count, 14))) }.joined(separator: " "))
     for r in rows { print(columns.map { cell($0, r[$0]).leftPadded(max(8, min($0.count, 14))) }.joined(separator: " ")) }
+  }
+}
+
+extension ResultsCommand {
+  /// The meta model's value for each out-of-fold row of each split (NaN where the file has none).
+  /// - Throws: when the study keeps no ids, or no out-of-fold row has a meta-model value.
+  func metaModelValues(_ path: String, _ store: Study) throws -> [[Double]] {
+    let table = try PredictionTable(path: path)
+    let values = try table.column(metaColumn)
+    var byID: [String: Double] = [:]
+    byID.reserveCapacity(table.ids.count)
+    for (k, id) in table.ids.enumerated() {
+      guard byID.updateValue(values[k], forKey: id) == nil else {
+        throw DataError(path: path, column: "id", "id '\(id)' appears twice, expected each id once")
+      }
+    }
+    let splits = try store.splitTargets()
+    guard splits.allSatisfy({ $0.ids.count == $0.labels.count }) else {
+      throw MiningError("\(study) does not keep its rows' ids (made by an older version); --meta-model needs a new study")
+    }
+    let matched = splits.map { $0.ids.map { byID[$0] ?? .nan } }
+    let found = matched.reduce(0) { $0 + $1.filter { !$0.isNaN }.count }
+    let total = splits.reduce(0) { $0 + $1.ids.count }
+    guard found > 0 else {
+      throw DataError(path: path, "none of the study's \(total) out-of-fold ids has a meta-model value; expected the same ids")
+    }
+    if found < total {
+      FileHandle.standardError.write(Data("note: \(path) covers \(found) of the \(total) out-of-fold rows; MMC uses those\n".utf8))
+    }
+    return matched
   }
 }
 

@@ -175,3 +175,46 @@ import Testing
     #expect(export.stderr.contains("safety check failed for trial 2: the refit on the last fold differs from the study's predictions in 1 of"), "\(export.stderr)")
   }
 }
+
+@Suite struct MetaModelResultsTests {
+  /// The benchmark's own out-of-fold predictions given as the meta model must give the same MMC as the
+  /// benchmark; ids the study lacks are ignored; a file with none of the study's ids is one clear error.
+  @Test func mmcAgainstAMetaModelFileMatchesTheBenchmarksWhenItIsTheBenchmark() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let mine = try MiningProcessTests.prepare(dir, trials: 3)
+    #expect(try CommandLineTool.run(mine).status == 0)
+    let study = try Study.open(path: dir.file("s.sqlite"))
+    let benchmark = try study.trials().first { $0.isBenchmark }!
+    var csv = "id,numerai_meta_model\nnot_in_the_study,0.5\n"
+    for (s, split) in try study.splitTargets().enumerated() {
+      #expect(split.ids.count == split.labels.count && !split.ids.isEmpty)
+      let predictions = try study.predictions(trial: benchmark.id, split: s)!
+      for (id, p) in zip(split.ids, predictions) { csv += "\(id),\(Double(p))\n" }
+    }
+    try csv.write(toFile: dir.file("meta.csv"), atomically: true, encoding: .utf8)
+    func rows(_ extra: [String]) throws -> [Int: [String: Any]] {
+      let run = try CommandLineTool.run(["results", "--study", dir.file("s.sqlite"), "--json"] + extra)
+      #expect(run.status == 0, "\(run.stderr)")
+      let list = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [[String: Any]]
+      return Dictionary(uniqueKeysWithValues: list.map { (($0["id"] as! NSNumber).intValue, $0) })
+    }
+    let plain = try rows([])
+    let meta = try rows(["--meta-model", dir.file("meta.csv")])
+    #expect(plain.count == 4 && meta.count == 4)
+    for (id, row) in plain where row["is_benchmark"] as? Bool == false {
+      #expect(row["mmc_against"] as? String == "benchmark" && meta[id]!["mmc_against"] as? String == "meta_model")
+      for key in ["validation_mmc", "test_mmc", "whole_mmc"] {
+        let a = row[key] as! Double
+        let b = meta[id]![key] as! Double
+        #expect(abs(a - b) <= 1e-12, "trial \(id) \(key): \(a) vs \(b)")
+      }
+      #expect(abs((row["whole_mmc"] as! Double)) > 1e-6, "MMC is not trivially zero")
+    }
+    try "id,numerai_meta_model\nx1,0.1\nx2,0.2\n".write(toFile: dir.file("other.csv"), atomically: true, encoding: .utf8)
+    let refused = try CommandLineTool.run(["results", "--study", dir.file("s.sqlite"), "--meta-model", dir.file("other.csv")])
+    #expect(refused.status == 1)
+    #expect(refused.stderr.contains("other.csv") && refused.stderr.contains("none of the study's"), "\(refused.stderr)")
+    #expect(refused.stderr.split(separator: "\n").count == 1)
+  }
+}

@@ -14,7 +14,7 @@ import Testing
     var r = TrialResult(
       id: id, isBenchmark: benchmark, sampler: benchmark ? "benchmark" : "uniform", status: "done",
       config: ["num_leaves": Double(4 * id), "learning_rate": 0.001 * pow(10, Double(id))], target: target,
-      beatsBenchmark: beats, perEraCorr: ["0001": 0.01 * Double(id), "0002": -0.005, "0003": 0.02])
+      mmcAgainst: "benchmark", beatsBenchmark: beats, perEraCorr: ["0001": 0.01 * Double(id), "0002": -0.005, "0003": 0.02])
     r.validationSharpe = validation
     r.testSharpe = test
     r.wholeSharpe = (validation + test) / 2
