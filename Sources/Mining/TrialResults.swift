@@ -88,25 +88,32 @@ public enum TrialResults {
           let y = targets[s].labels[range].map(Double.init)
           guard y.contains(where: { !$0.isNaN }) else { continue }
           let x = predictions[s][range].map(Double.init)
+          // An era whose predictions are constant has no correlation (NaN); like pandas' mean in the original,
+          // the roll-ups leave such eras out.
           let value = NumeraiMetrics.numeraiCorr(predictions: x, targets: y)
-          c.append(value)
-          r.perEraCorr[targets[s].eras[e]] = value
+          if value.isFinite {
+            c.append(value)
+            r.perEraCorr[targets[s].eras[e]] = value
+          }
           let labelled = y.indices.filter { !y[$0].isNaN }
-          p.append(NumeraiMetrics.pearson(labelled.map { x[$0] }, labelled.map { y[$0] }))
+          let pearsonValue = NumeraiMetrics.pearson(labelled.map { x[$0] }, labelled.map { y[$0] })
+          if pearsonValue.isFinite { p.append(pearsonValue) }
           if let b = benchmarkPredictions?[s] {
             let bx = b[range].map(Double.init)
             if metaModel == nil {
-              m.append(NumeraiMetrics.correlationContribution(predictions: x, metaModel: bx, targets: y))
+              let contribution = NumeraiMetrics.correlationContribution(predictions: x, metaModel: bx, targets: y)
+              if contribution.isFinite { m.append(contribution) }
             }
-            withBenchmark.append(NumeraiMetrics.pearson(x, bx))
+            let correlation = NumeraiMetrics.pearson(x, bx)
+            if correlation.isFinite { withBenchmark.append(correlation) }
           }
           if let meta = metaModel?[s] {
             let kept = range.filter { !meta[$0].isNaN && !y[$0 - range.lowerBound].isNaN }.map { $0 - range.lowerBound }
             if kept.count >= 2 {
-              m.append(
-                NumeraiMetrics.correlationContribution(
-                  predictions: kept.map { x[$0] }, metaModel: kept.map { meta[range.lowerBound + $0] },
-                  targets: kept.map { y[$0] }))
+              let contribution = NumeraiMetrics.correlationContribution(
+                predictions: kept.map { x[$0] }, metaModel: kept.map { meta[range.lowerBound + $0] },
+                targets: kept.map { y[$0] })
+              if contribution.isFinite { m.append(contribution) }
             }
           }
         }
