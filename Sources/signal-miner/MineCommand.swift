@@ -44,7 +44,11 @@ struct MineCommand: AsyncParsableCommand {
   @OptionGroup var data: DataOptions
   @Option(help: "Search space JSON (default: the Signal Miner notebook's).") var space: String?
   @Option(help: "Sampler: uniform, or gfn (a GFlowNet that learns from finished trials).") var sampler = "uniform"
-  @Option(help: "gfn: the score rewarded, from the validation fold: sharpe, corr or mmc.") var reward = "sharpe"
+  @Option(help: "gfn: the score rewarded: sharpe, corr or mmc.") var reward = "sharpe"
+  @Option(
+    name: .customLong("reward-period"),
+    help: "gfn: where the score is measured: validation (the first test fold; the last stays unseen) or whole (every out-of-fold era, as beating the benchmark is judged).")
+  var rewardPeriod = "validation"
   @Option(help: "gfn: reward sharpness, R = exp(beta · score).") var beta = 10.0
   @Option(help: "gfn: configurations per batch (the policy trains after each).") var batch = 8
   @Option(help: "gfn: lower the score by λ × the trial's correlation with the benchmark's predictions.") var uniqueness = 0.0
@@ -59,6 +63,9 @@ struct MineCommand: AsyncParsableCommand {
   func run() async throws {
     guard sampler == "uniform" || sampler == "gfn" else { throw MiningError("--sampler \(sampler): expected uniform or gfn") }
     guard ["sharpe", "corr", "mmc"].contains(reward) else { throw MiningError("--reward \(reward): expected sharpe, corr or mmc") }
+    guard ["validation", "whole"].contains(rewardPeriod) else {
+      throw MiningError("--reward-period \(rewardPeriod): expected validation or whole")
+    }
     guard batch >= 1 else { throw MiningError("--batch \(batch): expected at least 1") }
     guard jobs >= 1 else { throw MiningError("--jobs \(jobs): expected at least 1") }
     let loaded = try data.load()
@@ -104,7 +111,13 @@ struct MineCommand: AsyncParsableCommand {
         if interruptRequested { break }
         let results = try TrialResults.compute(store).filter { !$0.isBenchmark && $0.status == "done" }
         let score: (TrialResult) -> Double? = { r in
-          let base = self.reward == "corr" ? r.validationCorr : self.reward == "mmc" ? r.validationMmc : r.validationSharpe
+          let whole = self.rewardPeriod == "whole"
+          let base =
+            switch self.reward {
+            case "corr": whole ? r.wholeCorr : r.validationCorr
+            case "mmc": whole ? r.wholeMmc : r.validationMmc
+            default: whole ? r.wholeSharpe : r.validationSharpe
+            }
           return base.map { $0 - self.uniqueness * (r.benchmarkCorrelation ?? 0) }
         }
         let configurations = Dictionary(uniqueKeysWithValues: try store.trials().map { ($0.id, $0.configuration) })

@@ -10,18 +10,22 @@ import argparse, itertools, json, os, sqlite3, subprocess, sys, tempfile
 import numpy as np
 import pandas as pd
 
+# Every configuration trains on the benchmark's target: with the synthetic auxiliary target in the space, half of
+# all uniform draws beat the example benchmark; on the main target alone about one in six does.
 SPACE = {"n_estimators": {"linspace": [100, 1500, 15], "int": True}, "learning_rate": {"logspace": [0.003, 0.1, 12]},
          "num_leaves": [4, 8, 15, 31, 63], "max_depth": [3, 4, 5, 6, 8], "colsample_bytree": [0.05, 0.1, 0.2, 0.4, 0.7],
-         "min_child_samples": [10, 50, 200, 800], "reg_lambda": [0, 1, 10, 100, 1000], "max_bin": [3, 4, 5]}
+         "min_child_samples": [10, 50, 200, 800], "reg_lambda": [0, 1, 10, 100, 1000], "max_bin": [3, 4, 5],
+         "target": ["target"]}
 BENCHMARK = dict(colsample_bytree=0.1, max_bin=5, max_depth=5, num_leaves=15, min_child_samples=20, n_estimators=2000,
                  reg_lambda=0.0, learning_rate=0.01)
 
 
 def ours(binary, work, data, sampler, seed, budget):
     study = f"{work}/{sampler}-{seed}.sqlite"
+    extra = ["--reward-period", "whole"] if sampler == "gfn-whole" else []
     subprocess.run([binary, "mine", "--study", study, "--data", data[0], "--data", data[1], "--space", f"{work}/space.json",
-                    "--sampler", sampler, "--trials", str(budget), "--jobs", "1", "--splits", "2", "--gap", "12",
-                    "--seed", str(seed), "--batch", "8"], check=True, capture_output=True)
+                    "--sampler", sampler.split("-")[0], "--trials", str(budget), "--jobs", "2", "--splits", "2", "--gap",
+                    "12", "--seed", str(seed), "--batch", "8"] + extra, check=True, capture_output=True)
     rows = json.loads(subprocess.run([binary, "results", "--study", study, "--json"], check=True, capture_output=True,
                                      text=True).stdout)
     trials = [r for r in rows if not r["is_benchmark"] and r.get("whole_sharpe") is not None]
@@ -100,7 +104,8 @@ def main():
     parser.add_argument("binary")
     parser.add_argument("--budget", type=int, default=60)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--samplers", nargs="+", default=["uniform", "gfn", "tpe"], choices=["uniform", "gfn", "tpe"])
+    parser.add_argument("--samplers", nargs="+", default=["uniform", "gfn", "tpe"], choices=["uniform", "gfn", "gfn-whole", "tpe"],
+                        help="gfn-whole: gfn rewarded on the whole out-of-fold period instead of the validation fold")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="samplers-")
     subprocess.run([args.binary, "data", "synth", "--out", f"{work}/d", "--eras", "150", "--rows-per-era", "400",
