@@ -44,7 +44,8 @@ struct MineCommand: AsyncParsableCommand {
   @OptionGroup var data: DataOptions
   @Option(help: "Search space JSON (default: the Signal Miner notebook's).") var space: String?
   @Option(help: "Sampler: uniform, or gfn (a GFlowNet that learns from finished trials).") var sampler = "uniform"
-  @Option(help: "gfn: the score rewarded: sharpe, corr or mmc.") var reward = "sharpe"
+  @Option(help: "gfn: the score rewarded: sharpe, corr, mmc, or beat (min(corr / benchmark's, Sharpe / benchmark's) − 1).")
+  var reward = "sharpe"
   @Option(
     name: .customLong("reward-period"),
     help: "gfn: where the score is measured: validation (the first test fold; the last stays unseen) or whole (every out-of-fold era, as beating the benchmark is judged).")
@@ -62,10 +63,13 @@ struct MineCommand: AsyncParsableCommand {
 
   func run() async throws {
     guard sampler == "uniform" || sampler == "gfn" else { throw MiningError("--sampler \(sampler): expected uniform or gfn") }
-    guard ["sharpe", "corr", "mmc"].contains(reward) else { throw MiningError("--reward \(reward): expected sharpe, corr or mmc") }
-    guard ["validation", "whole"].contains(rewardPeriod) else {
+    guard let rewardKind = TrialReward.Kind(rawValue: reward) else {
+      throw MiningError("--reward \(reward): expected sharpe, corr, mmc or beat")
+    }
+    guard let period = TrialReward.Period(rawValue: rewardPeriod) else {
       throw MiningError("--reward-period \(rewardPeriod): expected validation or whole")
     }
+    let trialReward = TrialReward(kind: rewardKind, period: period, uniqueness: uniqueness)
     guard batch >= 1 else { throw MiningError("--batch \(batch): expected at least 1") }
     guard jobs >= 1 else { throw MiningError("--jobs \(jobs): expected at least 1") }
     let loaded = try data.load()
@@ -109,19 +113,11 @@ struct MineCommand: AsyncParsableCommand {
       while !interruptRequested {
         try run()
         if interruptRequested { break }
-        let results = try TrialResults.compute(store).filter { !$0.isBenchmark && $0.status == "done" }
-        let score: (TrialResult) -> Double? = { r in
-          let whole = self.rewardPeriod == "whole"
-          let base =
-            switch self.reward {
-            case "corr": whole ? r.wholeCorr : r.validationCorr
-            case "mmc": whole ? r.wholeMmc : r.validationMmc
-            default: whole ? r.wholeSharpe : r.validationSharpe
-            }
-          return base.map { $0 - self.uniqueness * (r.benchmarkCorrelation ?? 0) }
-        }
+        let all = try TrialResults.compute(store)
+        let benchmarkResult = all.first(where: \.isBenchmark)
+        let results = all.filter { !$0.isBenchmark && $0.status == "done" }
         let configurations = Dictionary(uniqueKeysWithValues: try store.trials().map { ($0.id, $0.configuration) })
-        gfn.observe(results.compactMap { r in score(r).map { (configurations[r.id]!, $0) } })
+        gfn.observe(results.compactMap { r in trialReward.score(r, benchmark: benchmarkResult).map { (configurations[r.id]!, $0) } })
         try store.saveSamplerState("gfn", gfn.state())
         let sampled = configurations.count - 1
         if sampled >= trials { break }

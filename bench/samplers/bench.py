@@ -3,7 +3,7 @@ evaluations (2-split era CV, gap 12), several seeds. Prints, per sampler and see
 configurations beat the benchmark (whole-period corr and Sharpe both higher), the best whole Sharpe, and the
 mean pairwise correlation of the top-20 models' out-of-fold predictions.
 
-Usage: python3 bench.py SIGNAL_MINER_BINARY [--budget 60] [--seeds 0 1 2] [--samplers uniform gfn tpe]
+Usage: python3 bench.py SIGNAL_MINER_BINARY [--budget 60] [--seeds 0 1 2] [--samplers uniform gfn gfn-whole gfn-beat tpe]
 """
 import argparse, itertools, json, os, sqlite3, subprocess, sys, tempfile
 
@@ -22,7 +22,8 @@ BENCHMARK = dict(colsample_bytree=0.1, max_bin=5, max_depth=5, num_leaves=15, mi
 
 def ours(binary, work, data, sampler, seed, budget):
     study = f"{work}/{sampler}-{seed}.sqlite"
-    extra = ["--reward-period", "whole"] if sampler == "gfn-whole" else []
+    extra = {"gfn-whole": ["--reward-period", "whole"],
+             "gfn-beat": ["--reward", "beat", "--reward-period", "whole", "--beta", "20"]}.get(sampler, [])
     subprocess.run([binary, "mine", "--study", study, "--data", data[0], "--data", data[1], "--space", f"{work}/space.json",
                     "--sampler", sampler.split("-")[0], "--trials", str(budget), "--jobs", "2", "--splits", "2", "--gap",
                     "12", "--seed", str(seed), "--batch", "8"] + extra, check=True, capture_output=True)
@@ -104,8 +105,9 @@ def main():
     parser.add_argument("binary")
     parser.add_argument("--budget", type=int, default=60)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--samplers", nargs="+", default=["uniform", "gfn", "tpe"], choices=["uniform", "gfn", "gfn-whole", "tpe"],
-                        help="gfn-whole: gfn rewarded on the whole out-of-fold period instead of the validation fold")
+    parser.add_argument("--samplers", nargs="+", default=["uniform", "gfn", "tpe"], choices=["uniform", "gfn", "gfn-whole", "gfn-beat", "tpe"],
+                        help="gfn-whole: gfn rewarded with whole-period Sharpe instead of validation Sharpe; gfn-beat: "
+                             "rewarded with the whole-period margin over the benchmark (--reward beat, beta 20)")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="samplers-")
     subprocess.run([args.binary, "data", "synth", "--out", f"{work}/d", "--eras", "150", "--rows-per-era", "400",
