@@ -35,9 +35,7 @@ final class TreeLearner {
   let parameters: BoostingParameters
   let threads: Int
   let rowCount: Int
-  /// The dataset row of each training position.
-  let trainingRows: [Int32]
-  /// Maximal runs of consecutive dataset rows in `trainingRows`: (first position, first row, length).
+  /// Maximal runs of consecutive dataset rows among the training rows: (first position, first row, length).
   private let rowRuns: [(position: Int, row: Int, count: Int)]
   /// Two buffers of `rowCount` records of `recordWords` words in leaf order (a split moves a leaf's records
   /// from one buffer to the other; `bufferOfLeaf` says where each leaf's are). Word 0: the gradient's bits (low
@@ -65,7 +63,6 @@ final class TreeLearner {
     features: ColumnMajorMatrix<Int8>, columns: [Int], bins: [FeatureBins], rows: [Int32], parameters: BoostingParameters,
     threads: Int
   ) {
-    trainingRows = rows
     self.features = features
     self.columns = columns
     self.bins = bins
