@@ -9,7 +9,8 @@ import NumeraiData
 /// coarsened into ≤ 32 contiguous levels, the policy picks a level and the exact value is drawn uniformly
 /// inside it. The constraint num_leaves ≤ 2^max_depth is enforced on levels (a level is allowed when some of
 /// its values fit) and again on the exact draw. The policy (`ConfigurationLearner`) trains after every
-/// observed batch on all evaluations so far plus a proxy for unseen configurations; its parameters are
+/// observed batch on all evaluations so far plus a proxy for unseen configurations (main effects and
+/// interactions between the ordinal parameters; the target is categorical); its parameters are
 /// saved in the study, so a resumed run continues learning.
 public struct GFlowNetSampler: ConfigurationSampler {
   public let space: SearchSpace
@@ -50,7 +51,7 @@ public struct GFlowNetSampler: ConfigurationSampler {
     s.seed = seed
     learner = try ConfigurationLearner(
       parameters: names.enumerated().map { HyperparameterSequence.Parameter(name: $1, values: levels[$0].indices.map(Double.init)) },
-      isAllowed: constraint, settings: s)
+      isAllowed: constraint, ordinal: space.parameters.map { _ in true } + [false], settings: s)
     rng = SplitMix64(seed: seed ^ 0xBEEF ^ 0x6A09_E667_F3BC_C908)
   }
 

@@ -26,11 +26,15 @@ public struct TrialReward: Sendable, Equatable {
   public var period: Period
   /// Subtracted per unit of correlation with the benchmark's predictions.
   public var uniqueness: Double
+  /// Scores above this count as this (before the uniqueness term): every configuration at least this good
+  /// is wanted equally, so the sampler spreads over all of them instead of crowding the best one.
+  public var cap: Double?
 
-  public init(kind: Kind = .sharpe, period: Period = .validation, uniqueness: Double = 0) {
+  public init(kind: Kind = .sharpe, period: Period = .validation, uniqueness: Double = 0, cap: Double? = nil) {
     self.kind = kind
     self.period = period
     self.uniqueness = uniqueness
+    self.cap = cap
   }
 
   /// The score of `result`, or nil when it has none (unfinished, or the benchmark lacks what `beat` needs).
@@ -52,6 +56,6 @@ public struct TrialReward: Sendable, Equatable {
         base = nil
       }
     }
-    return base.map { $0 - uniqueness * (result.benchmarkCorrelation ?? 0) }
+    return base.map { min($0, cap ?? .infinity) - uniqueness * (result.benchmarkCorrelation ?? 0) }
   }
 }

@@ -53,6 +53,10 @@ struct MineCommand: AsyncParsableCommand {
   @Option(help: "gfn: reward sharpness, R = exp(beta · score).") var beta = 10.0
   @Option(help: "gfn: configurations per batch (the policy trains after each).") var batch = 8
   @Option(help: "gfn: lower the score by λ × the trial's correlation with the benchmark's predictions.") var uniqueness = 0.0
+  @Option(
+    name: .customLong("reward-cap"),
+    help: "gfn: scores above this count as this, so every configuration that good is wanted equally (with --reward beat, 0 rewards beating the benchmark, not by how much).")
+  var rewardCap: Double?
   @Option(help: "Configurations to sample (besides the benchmark).") var trials = 100
   @Option(help: "Splits trained at the same time.") var jobs = 1
   @Option(name: .customLong("threads-per-job"), help: "Threads per job (default: cores / jobs).") var threadsPerJob: Int?
@@ -69,7 +73,7 @@ struct MineCommand: AsyncParsableCommand {
     guard let period = TrialReward.Period(rawValue: rewardPeriod) else {
       throw MiningError("--reward-period \(rewardPeriod): expected validation or whole")
     }
-    let trialReward = TrialReward(kind: rewardKind, period: period, uniqueness: uniqueness)
+    let trialReward = TrialReward(kind: rewardKind, period: period, uniqueness: uniqueness, cap: rewardCap)
     guard batch >= 1 else { throw MiningError("--batch \(batch): expected at least 1") }
     guard jobs >= 1 else { throw MiningError("--jobs \(jobs): expected at least 1") }
     let loaded = try data.load()

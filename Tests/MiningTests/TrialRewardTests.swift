@@ -44,6 +44,16 @@ import Testing
     #expect(TrialReward(kind: .beat).score(trial, benchmark: useless) == nil, "a benchmark without positive scores is no yardstick")
   }
 
+  /// A cap saturates the score before the uniqueness term: with beat and cap 0, every beater scores alike.
+  @Test func capSaturatesTheScore() throws {
+    let capped = TrialReward(kind: .beat, cap: 0)
+    #expect(capped.score(trial, benchmark: benchmark) == 0)  // beats by 0.2, counts as 0
+    let losing = try #require(TrialReward(kind: .beat, period: .whole, cap: 0).score(trial, benchmark: benchmark))
+    #expect(abs(losing - -0.1) < 1e-12)  // below the cap: unchanged
+    let unique = try #require(TrialReward(kind: .sharpe, uniqueness: 0.5, cap: 1).score(trial, benchmark: benchmark))
+    #expect(abs(unique - (1 - 0.5 * 0.4)) < 1e-12)
+  }
+
   @Test func uniquenessSubtractsCorrelationWithTheBenchmark() throws {
     let score = try #require(TrialReward(kind: .sharpe, uniqueness: 0.5).score(trial, benchmark: benchmark))
     #expect(abs(score - (1.2 - 0.5 * 0.4)) < 1e-12)
