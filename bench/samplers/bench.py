@@ -3,7 +3,7 @@ evaluations (2-split era CV, gap 12), several seeds. Prints, per sampler and see
 configurations beat the benchmark (whole-period corr and Sharpe both higher), the best whole Sharpe, and the
 mean pairwise correlation of the top-20 models' out-of-fold predictions.
 
-Usage: python3 bench.py SIGNAL_MINER_BINARY [--budget 60] [--seeds 0 1 2] [--samplers uniform gfn gfn-whole gfn-beat tpe]
+Usage: python3 bench.py SIGNAL_MINER_BINARY [--budget 60] [--seeds 0 1 2] [--samplers uniform gfn gfn-whole gfn-beat gfn-beat40 tpe]
 """
 import argparse, itertools, json, os, sqlite3, subprocess, sys, tempfile
 
@@ -23,14 +23,15 @@ BENCHMARK = dict(colsample_bytree=0.1, max_bin=5, max_depth=5, num_leaves=15, mi
 def ours(binary, work, data, sampler, seed, budget):
     study = f"{work}/{sampler}-{seed}.sqlite"
     extra = {"gfn-whole": ["--reward-period", "whole"],
-             "gfn-beat": ["--reward", "beat", "--reward-period", "whole", "--beta", "20"]}.get(sampler, [])
+             "gfn-beat": ["--reward", "beat", "--reward-period", "whole", "--beta", "20"],
+             "gfn-beat40": ["--reward", "beat", "--reward-period", "whole", "--beta", "40"]}.get(sampler, [])
     subprocess.run([binary, "mine", "--study", study, "--data", data[0], "--data", data[1], "--space", f"{work}/space.json",
                     "--sampler", sampler.split("-")[0], "--trials", str(budget), "--jobs", "2", "--splits", "2", "--gap",
                     "12", "--seed", str(seed), "--batch", "8"] + extra, check=True, capture_output=True)
     rows = json.loads(subprocess.run([binary, "results", "--study", study, "--json"], check=True, capture_output=True,
                                      text=True).stdout)
-    trials = [r for r in rows if not r["is_benchmark"] and r.get("whole_sharpe") is not None]
-    beats = sum(1 for r in trials if r["beats_benchmark"])
+    trials = sorted((r for r in rows if not r["is_benchmark"] and r.get("whole_sharpe") is not None), key=lambda r: r["id"])
+    beats = [r["beats_benchmark"] for r in trials]
     best = max(r["whole_sharpe"] for r in trials)
     top = sorted(trials, key=lambda r: -r["whole_sharpe"])[:20]
     db = sqlite3.connect(study)
@@ -40,6 +41,12 @@ def ours(binary, work, data, sampler, seed, budget):
                  db.execute("SELECT predictions FROM split_run WHERE trial = ? ORDER BY split", (r["id"],))]
         preds.append(np.concatenate(blobs))
     return beats, best, mean_pairwise(preds)
+
+
+def per_quarter(beats):
+    """Benchmark-beaters in each quarter of the run, in evaluation order: how fast a sampler learns."""
+    q = max(1, len(beats) // 4)
+    return [sum(beats[i:i + q]) for i in range(0, q * 4, q)]
 
 
 def mean_pairwise(preds):
@@ -95,7 +102,7 @@ def optuna_tpe(data, seed, budget):
     study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed))
     while len(records) < budget:
         study.optimize(objective, n_trials=1)
-    beats = sum(1 for c, s, _ in records if c > bench_corr and s > bench_sharpe)
+    beats = [c > bench_corr and s > bench_sharpe for c, s, _ in records]
     top = sorted(records, key=lambda r: -r[1])[:20]
     return beats, max(s for _, s, _ in records), mean_pairwise([r[2] for r in top])
 
@@ -105,9 +112,10 @@ def main():
     parser.add_argument("binary")
     parser.add_argument("--budget", type=int, default=60)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--samplers", nargs="+", default=["uniform", "gfn", "tpe"], choices=["uniform", "gfn", "gfn-whole", "gfn-beat", "tpe"],
+    parser.add_argument("--samplers", nargs="+", default=["uniform", "gfn", "tpe"], choices=["uniform", "gfn", "gfn-whole", "gfn-beat", "gfn-beat40", "tpe"],
                         help="gfn-whole: gfn rewarded with whole-period Sharpe instead of validation Sharpe; gfn-beat: "
-                             "rewarded with the whole-period margin over the benchmark (--reward beat, beta 20)")
+                             "rewarded with the whole-period margin over the benchmark (--reward beat, beta 20); gfn-beat40: "
+                             "the same with beta 40")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="samplers-")
     subprocess.run([args.binary, "data", "synth", "--out", f"{work}/d", "--eras", "150", "--rows-per-era", "400",
@@ -115,14 +123,15 @@ def main():
     json.dump(SPACE, open(f"{work}/space.json", "w"))
     data = [f"{work}/d_train.parquet", f"{work}/d_validation.parquet"]
     print(f"budget {args.budget} full evaluations per run; benchmark = the example model; seeds {args.seeds}")
-    print(f"{'sampler':8} {'seed':>4} {'beat benchmark':>15} {'best whole Sharpe':>18} {'top-20 mean corr':>17}")
+    print(f"{'sampler':10} {'seed':>4} {'beat benchmark':>15} {'per quarter':>16} {'best whole Sharpe':>18} {'top-20 mean corr':>17}")
     for sampler in args.samplers:
         for seed in args.seeds:
             if sampler == "tpe":
                 beats, best, corr = optuna_tpe(data, seed, args.budget)
             else:
                 beats, best, corr = ours(args.binary, work, data, sampler, seed, args.budget)
-            print(f"{sampler:8} {seed:>4} {beats:>15} {best:>18.3f} {corr:>17.3f}", flush=True)
+            quarters = "/".join(map(str, per_quarter(beats)))
+            print(f"{sampler:10} {seed:>4} {sum(beats):>15} {quarters:>16} {best:>18.3f} {corr:>17.3f}", flush=True)
 
 
 if __name__ == "__main__":
