@@ -73,6 +73,9 @@ struct MineCommand: AsyncParsableCommand {
     guard let period = TrialReward.Period(rawValue: rewardPeriod) else {
       throw MiningError("--reward-period \(rewardPeriod): expected validation or whole")
     }
+    guard beta.isFinite, beta > 0 else { throw MiningError("--beta \(beta): expected a positive number") }
+    guard uniqueness.isFinite else { throw MiningError("--uniqueness \(uniqueness): expected a number") }
+    if let rewardCap, !rewardCap.isFinite { throw MiningError("--reward-cap \(rewardCap): expected a number") }
     let trialReward = TrialReward(kind: rewardKind, period: period, uniqueness: uniqueness, cap: rewardCap)
     guard batch >= 1 else { throw MiningError("--batch \(batch): expected at least 1") }
     guard jobs >= 1 else { throw MiningError("--jobs \(jobs): expected at least 1") }

@@ -69,4 +69,25 @@ import Testing
     #expect(try study.progress().done == 7)
     #expect(try study.samplerState("gfn") != state)
   }
+
+  @Test func badRewardOptionsAreOneClearErrorAndCreateNoStudy() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let arguments = try MiningProcessTests.prepare(dir, trials: 2) + ["--sampler", "gfn"]
+    let cases: [([String], String)] = [
+      (["--beta", "0"], "--beta 0.0: expected a positive number"),
+      (["--beta", "nan"], "--beta nan: expected a positive number"),
+      (["--reward-cap", "inf"], "--reward-cap inf: expected a number"),
+      (["--uniqueness", "nan"], "--uniqueness nan: expected a number"),
+      (["--reward", "sortino"], "--reward sortino: expected sharpe, corr, mmc or beat"),
+      (["--reward-period", "test"], "--reward-period test: expected validation or whole"),
+    ]
+    for (extra, message) in cases {
+      let result = try CommandLineTool.run(arguments + extra)
+      #expect(result.status == 1, "\(extra)")
+      #expect(result.stderr.contains(message), "\(extra): \(result.stderr)")
+      #expect(result.stderr.split(separator: "\n").count == 1, "\(extra): \(result.stderr)")
+      #expect(!FileManager.default.fileExists(atPath: dir.file("s.sqlite")), "\(extra)")
+    }
+  }
 }
