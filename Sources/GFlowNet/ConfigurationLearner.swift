@@ -6,9 +6,9 @@ import Foundation
 /// Configurations are index assignments of a `HyperparameterSequence` (one grid index per parameter).
 /// Each evaluated configuration is observed with its log reward. `train()` then takes many trajectory
 /// balance steps against R(x) = the observed reward where x was evaluated, else a proxy fitted to the
-/// observations (`RewardSurface`: main effects plus interactions); every batch mixes replayed observations with fresh samples
-/// of the policy, so evaluations are reused many times and unexplored values keep the mean reward.
-/// `propose` draws distinct new configurations from the policy with ε-uniform exploration.
+/// observations (`RewardSurface`: main effects plus interactions); every batch mixes replayed observations
+/// with fresh samples of the policy, so evaluations are reused many times and unexplored values keep the
+/// mean reward. `propose` draws distinct new configurations from the policy, a share of them uniformly.
 ///
 /// Deterministic: the same settings, observations and call sequence give the same proposals.
 public struct ConfigurationLearner: Sendable {
@@ -71,6 +71,9 @@ public struct ConfigurationLearner: Sendable {
     guard settings.observedShare >= 0, settings.observedShare <= 1 else {
       throw GFlowNetError.invalidArgument(
         name: "observed share", value: "\(settings.observedShare)", expected: "a number in [0, 1]")
+    }
+    guard settings.ridge > 0, settings.ridge.isFinite else {
+      throw GFlowNetError.invalidArgument(name: "ridge", value: "\(settings.ridge)", expected: "a positive number")
     }
     guard settings.stepsPerUpdate >= 0 else {
       throw GFlowNetError.invalidArgument(

@@ -19,13 +19,13 @@ public struct RewardSurface: Sendable, Equatable {
   public let ordinal: [Bool]
   /// Whether the interaction terms are fitted (otherwise the surface is additive).
   public let interactions: Bool
-  /// Ridge strength λ: each coefficient is shrunk as if λ extra observations sat at the mean.
+  /// Ridge strength λ > 0: each coefficient is shrunk as if λ extra observations sat at the mean.
   public let ridge: Double
   /// μ.
   public private(set) var intercept = 0.0
   /// w_k[v] per position k and index v.
   public private(set) var weights: [[Double]]
-  /// The interaction terms' (a, b, power of t_a) and their coefficients, aligned.
+  /// The interaction terms: each (a, b, power) is t_a^power · t_b.
   public let interactionTerms: [(a: Int, b: Int, power: Int)]
   /// c_ab and d_ab, aligned with `interactionTerms`.
   public private(set) var interactionWeights: [Double]

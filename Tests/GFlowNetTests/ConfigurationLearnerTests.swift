@@ -128,6 +128,15 @@ import Testing
     #expect(mean > 17)
   }
 
+  @Test func badSettingsAreRefused() throws {
+    var settings = Self.settings(seed: 0)
+    settings.ridge = 0
+    #expect(throws: GFlowNetError.self) { try ConfigurationLearner(parameters: Self.parameters, settings: settings) }
+    #expect(throws: GFlowNetError.self) {
+      try ConfigurationLearner(parameters: Self.parameters, ordinal: [true], settings: Self.settings(seed: 0))
+    }
+  }
+
   @Test func proposalsAreDistinctNewAndRespectTheConstraint() throws {
     var learner = try ConfigurationLearner(
       parameters: Self.parameters, isAllowed: Self.constraint, settings: Self.settings(seed: 1))
