@@ -17,6 +17,7 @@ struct SignalMiner: AsyncParsableCommand {
       MineCommand.self,
       ProgressCommand.self,
       ResultsCommand.self,
+      SelectCommand.self,
       ExportCommand.self,
       ReportCommand.self,
       GFNCommand.self,
