@@ -6,7 +6,9 @@ import Foundation
 /// Exact selection is a hard subset problem; this is a Lagrangian greedy. For a penalty λ, start from the best
 /// trial and repeatedly add the one maximising score − λ · (mean correlation with those already chosen). λ = 0
 /// gives the top `count` by score; growing λ trades score for diversity. The smallest λ whose set meets the bar
-/// is found by doubling, then bisection; the best-scoring set that met the bar along the way is returned.
+/// is found by doubling, then bisection; the best-scoring set that met the bar along the way is then improved by
+/// swaps (one chosen trial for one left out, the best gain first) while a swap raises the total score and keeps
+/// the bar, so no single swap can improve the result.
 public enum DiverseSelection {
   /// Pearson correlation between every pair of prediction vectors (all of one length), using every
   /// `stride`-th row (a deterministic subsample keeps large out-of-fold sets cheap: with 100 k rows the
@@ -65,7 +67,31 @@ public enum DiverseSelection {
       let mid = (low + high) / 2
       if consider(greedy(scores, correlations, k, penalty: mid)) { high = mid } else { low = mid }
     }
-    return best.map { $0.sorted { scores[$0] > scores[$1] } }
+    return best.map { improvedBySwaps($0, scores, correlations, maxMeanCorrelation).sorted { scores[$0] > scores[$1] } }
+  }
+
+  static func improvedBySwaps(_ start: [Int], _ scores: [Double], _ correlations: [[Double]], _ bar: Double) -> [Int] {
+    var chosen = start
+    guard chosen.count > 1 else { return chosen }
+    let pairs = Double(chosen.count * (chosen.count - 1) / 2)
+    while true {
+      var inSet = [Bool](repeating: false, count: scores.count)
+      for i in chosen { inSet[i] = true }
+      // rowSum[i] = Σ over chosen j of corr(i, j); the pair sum counts each chosen pair once.
+      let rowSum = scores.indices.map { i in chosen.reduce(0.0) { $0 + correlations[i][$1] } }
+      let pairSum = (chosen.reduce(0.0) { $0 + rowSum[$1] } - Double(chosen.count)) / 2
+      var bestSwap: (position: Int, trial: Int, gain: Double)?
+      for (position, out) in chosen.enumerated() {
+        for candidate in scores.indices where !inSet[candidate] {
+          let gain = scores[candidate] - scores[out]
+          guard gain > 0, gain > bestSwap?.gain ?? 0 else { continue }
+          let newSum = pairSum - (rowSum[out] - 1) + (rowSum[candidate] - correlations[candidate][out])
+          if newSum / pairs <= bar { bestSwap = (position, candidate, gain) }
+        }
+      }
+      guard let swap = bestSwap else { return chosen }
+      chosen[swap.position] = swap.trial
+    }
   }
 
   /// The mean pairwise correlation of the most diverse set the search builds (an infinite penalty).

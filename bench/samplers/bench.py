@@ -47,7 +47,8 @@ def ours(binary, work, data, sampler, seed, budget):
 def summary(sharpes, preds, bar):
     """Best whole Sharpe; mean pairwise correlation of the top 20 by whole Sharpe; the mean whole Sharpe of the
     best 20 models whose mean pairwise correlation is at most `bar` (greedy, for each λ on a grid: start from the
-    best model, add the one maximising Sharpe − λ · mean correlation with those chosen; the best feasible set)."""
+    best model, add the one maximising Sharpe − λ · mean correlation with those chosen; the best feasible set,
+    improved by single swaps: what `signal-miner select` does, with a grid of λ instead of bisection)."""
     sharpes = np.asarray(sharpes)
     x = np.array([(p - p.mean()) / p.std() for p in preds])
     corr = x @ x.T / x.shape[1]
@@ -61,7 +62,22 @@ def summary(sharpes, preds, bar):
             gain[chosen] = -np.inf
             chosen.append(int(np.argmax(gain)))
         if mean_corr(chosen) <= bar and not sharpes[chosen].mean() <= best_diverse:
-            best_diverse = float(sharpes[chosen].mean())
+            best_diverse, best_set = float(sharpes[chosen].mean()), chosen
+    if best_diverse == best_diverse:  # then swaps, one chosen model for one left out, while they gain and keep the bar
+        chosen, pairs = list(best_set), len(best_set) * (len(best_set) - 1) / 2
+        while True:
+            row = corr[:, chosen].sum(axis=1)
+            pair_sum = (row[chosen].sum() - len(chosen)) / 2
+            swap, gain = None, 0.0
+            for pos, out in enumerate(chosen):
+                new_mean = (pair_sum - (row[out] - 1) + (row - corr[:, out])) / pairs
+                g = np.where((new_mean <= bar) & ~np.isin(np.arange(len(sharpes)), chosen), sharpes - sharpes[out], -np.inf)
+                if g.max() > gain:
+                    swap, gain = (pos, int(np.argmax(g))), g.max()
+            if swap is None:
+                break
+            chosen[swap[0]] = swap[1]
+        best_diverse = float(sharpes[chosen].mean())
     return float(sharpes.max()), float(mean_corr(top)), float(sharpes[top].mean()), best_diverse
 
 
