@@ -44,14 +44,18 @@ def ours(binary, work, data, sampler, seed, budget):
     return beats, [r["whole_sharpe"] for r in trials], preds
 
 
-def summary(sharpes, preds, bar):
+def correlations(preds):
+    """Pearson correlation between every pair of prediction vectors."""
+    x = np.array([(p - p.mean()) / p.std() for p in preds])
+    return x @ x.T / x.shape[1]
+
+
+def summary(sharpes, corr, bar):
     """Best whole Sharpe; mean pairwise correlation of the top 20 by whole Sharpe; the mean whole Sharpe of the
     best 20 models whose mean pairwise correlation is at most `bar` (greedy, for each λ on a grid: start from the
     best model, add the one maximising Sharpe − λ · mean correlation with those chosen; the best feasible set,
     improved by single swaps: what `signal-miner select` does, with a grid of λ instead of bisection)."""
     sharpes = np.asarray(sharpes)
-    x = np.array([(p - p.mean()) / p.std() for p in preds])
-    corr = x @ x.T / x.shape[1]
     top = np.argsort(-sharpes)[:20]
     mean_corr = lambda idx: (corr[np.ix_(idx, idx)].sum() - len(idx)) / (len(idx) * (len(idx) - 1))
     best_diverse = float("nan")
@@ -165,7 +169,7 @@ def main():
                 beats, sharpes, preds = optuna_tpe(data, seed, args.budget)
             else:
                 beats, sharpes, preds = ours(args.binary, work, data, sampler, seed, args.budget)
-            best, corr, top_sharpe, diverse = summary(sharpes, preds, args.diversity_bar)
+            best, corr, top_sharpe, diverse = summary(sharpes, correlations(preds), args.diversity_bar)
             quarters = "/".join(map(str, per_quarter(beats)))
             print(f"{sampler:10} {seed:>4} {sum(beats):>15} {quarters:>16} {best:>18.3f} {corr:>17.3f} {top_sharpe:>14.3f} "
                   f"{diverse:>22.3f}", flush=True)
