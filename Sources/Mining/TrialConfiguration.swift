@@ -29,8 +29,12 @@ public struct TrialConfiguration: Sendable, Hashable, Codable {
     else { throw MiningError("stored configuration is not valid: \(json)") }
     var values: [String: Double] = [:]
     for (k, v) in object {
-      guard let n = v as? NSNumber else { throw MiningError("stored configuration value \(k) is not a number") }
-      values[k] = n.doubleValue
+      // Foundation reads JSON numbers as decimals whose `doubleValue` can be one ulp off; parsing their exact
+      // digits gives back the stored Double, so a re-proposed configuration is recognised as existing.
+      guard let n = v as? NSNumber, let value = Double(n.description) else {
+        throw MiningError("stored configuration value \(k) is not a number")
+      }
+      values[k] = value
     }
     self.init(values: values, target: target)
   }

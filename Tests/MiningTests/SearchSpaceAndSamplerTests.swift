@@ -1,5 +1,6 @@
 import Boosting
 import Foundation
+import NumeraiData
 import Testing
 
 @testable import Mining
@@ -70,5 +71,22 @@ import Testing
     let p = try c.parameters(over: base)
     #expect(p.numLeaves == 8 && p.learningRate == 0.05 && p.nEstimators == 2000)
     #expect(try TrialConfiguration(json: c.json) == c)
+  }
+
+  /// A stored configuration reads back as the very same Doubles (Foundation's decimal `doubleValue` was one ulp
+  /// off for some grid values, so a re-proposed configuration escaped `existing` and broke the study's
+  /// uniqueness), for every value of the notebook's log-spaced grids and random ones.
+  @Test func storedConfigurationsReadBackExactly() throws {
+    var rng = SplitMix64(seed: 3)
+    let logGrid = SearchSpace.standard(targets: ["target"]).parameters.flatMap(\.values)
+    let values = [0.07270369403778376, 0.10000000000000002, 1e-7, 1200, 0] + logGrid
+      + (0..<2000).map { _ in exp(Double.random(in: -14...8, using: &rng)) }
+    for v in values {
+      let c = TrialConfiguration(values: ["learning_rate": v, "n_estimators": 1200], target: "target")
+      let back = try TrialConfiguration(json: c.json)
+      #expect(back == c && back.json == c.json, "\(v)")
+    }
+    #expect(Set([try TrialConfiguration(json: TrialConfiguration(values: ["learning_rate": 0.07270369403778376], target: "t").json)])
+      .contains(TrialConfiguration(values: ["learning_rate": 0.07270369403778376], target: "t")))
   }
 }
