@@ -12,11 +12,6 @@ import NumeraiData
 /// observed batch on all evaluations so far plus a proxy for unseen configurations (main effects and
 /// interactions between the ordinal parameters; the target is categorical); its parameters are
 /// saved in the study, so a resumed run continues learning.
-///
-/// With `diversityPool` k > 1 (and the predictions of evaluated trials observed), each on-policy proposal is
-/// picked from k times as many policy draws: greedily the candidate whose largest predicted similarity
-/// (`OutputSimilarity`) to the best 20 trials so far and to the candidates already picked is smallest. The
-/// policy still learns the reward alone; only which of its draws get evaluated changes.
 public struct GFlowNetSampler: ConfigurationSampler {
   public let space: SearchSpace
   public let fixed: [String: Double]
@@ -25,21 +20,14 @@ public struct GFlowNetSampler: ConfigurationSampler {
   /// The levels of each parameter (each a contiguous run of grid values), then the targets.
   let levels: [[[Double]]]
   var learner: ConfigurationLearner
-  /// Policy draws per on-policy proposal when picking for diversity (≤ 1: off).
-  public let diversityPool: Int
-  private var similarity: OutputSimilarity
   private var rng: SplitMix64
 
   public var name: String { "gfn" }
 
-  public init(
-    space: SearchSpace, fixed: [String: Double], beta: Double = 10, seed: UInt64,
-    settings: ConfigurationLearner.Settings? = nil, diversityPool: Int = 1
-  ) throws {
+  public init(space: SearchSpace, fixed: [String: Double], beta: Double = 10, seed: UInt64, settings: ConfigurationLearner.Settings? = nil) throws {
     self.space = space
     self.fixed = fixed
     self.beta = beta
-    self.diversityPool = diversityPool
     var levels: [[[Double]]] = space.parameters.map { p in
       let n = min(32, p.values.count)
       return (0..<n).map { k in Array(p.values[(k * p.values.count / n)..<((k + 1) * p.values.count / n)]) }
@@ -64,16 +52,17 @@ public struct GFlowNetSampler: ConfigurationSampler {
     learner = try ConfigurationLearner(
       parameters: names.enumerated().map { HyperparameterSequence.Parameter(name: $1, values: levels[$0].indices.map(Double.init)) },
       isAllowed: constraint, ordinal: space.parameters.map { _ in true } + [false], settings: s)
-    similarity = OutputSimilarity(
-      gridSizes: levels.map(\.count), ordinal: space.parameters.map { _ in true } + [false])
     rng = SplitMix64(seed: seed ^ 0xBEEF ^ 0x6A09_E667_F3BC_C908)
   }
 
-  /// The level assignment of a configuration (nil if a value lies outside the space).
+  /// The level assignment of a configuration (nil if a value lies outside the space). A value within 1e-9
+  /// (relative) of a grid value counts as that value, so a decimal round trip cannot hide an evaluation.
   func assignment(of c: TrialConfiguration) -> [Int]? {
     var out: [Int] = []
     for (k, p) in space.parameters.enumerated() {
-      guard let v = c.values[p.name], let level = levels[k].firstIndex(where: { $0.contains(v) }) else { return nil }
+      guard let v = c.values[p.name],
+        let level = levels[k].firstIndex(where: { $0.contains { abs($0 - v) <= 1e-9 * max(1, abs(v)) } })
+      else { return nil }
       out.append(level)
     }
     guard let t = space.targets.firstIndex(of: c.target) else { return nil }
@@ -107,52 +96,17 @@ public struct GFlowNetSampler: ConfigurationSampler {
   }
 
   public mutating func propose(_ count: Int, existing: Set<TrialConfiguration>) -> [TrialConfiguration] {
-    guard diversityPool > 1, similarity.isFitted else { return draw(count, existing: existing) }
-    let exploring = (0..<count).filter { _ in
-      Double(rng.next() >> 11) / Double(1 << 53) < learner.settings.proposalExploration
-    }.count
-    var out = draw(exploring, existing: existing, exploration: 1)
-    let candidates = draw((count - exploring) * diversityPool, existing: existing.union(out), exploration: 0)
-    // The best 20 evaluated so far, by reward.
-    let best = learner.logRewards.indices.sorted { learner.logRewards[$0] > learner.logRewards[$1] }.prefix(20)
-    var references = best.map { learner.assignments[$0] }
-    var left = candidates.compactMap { c in assignment(of: c).map { (c, $0) } }
-    while out.count < count, !left.isEmpty {
-      let scored = left.map { _, a in references.map { similarity.similarity(a, $0) }.max() ?? -1 }
-      let pick = scored.indices.min { scored[$0] < scored[$1] }!
-      out.append(left[pick].0)
-      references.append(left[pick].1)
-      left.remove(at: pick)
-    }
-    return out
-  }
-
-  /// Up to `count` new allowed configurations from the policy (`exploration`: as `ConfigurationLearner.propose`).
-  mutating func draw(_ count: Int, existing: Set<TrialConfiguration>, exploration: Double? = nil) -> [TrialConfiguration] {
     var seen = existing
     var out: [TrialConfiguration] = []
     var rounds = 0
     while out.count < count && rounds < 20 {
       rounds += 1
-      for a in learner.propose(count - out.count, excluding: [], attempts: 5, exploration: exploration) {
+      for a in learner.propose(count - out.count, excluding: [], attempts: 5) {
         guard let c = configuration(a), space.isAllowed(c.values, fixed: fixed), seen.insert(c).inserted else { continue }
         out.append(c)
       }
     }
     return out
-  }
-
-  /// Evaluated configurations and the correlation matrix of their out-of-fold predictions (same order), for
-  /// picking diverse proposals.
-  public mutating func observeOutputs(_ configurations: [TrialConfiguration], correlations: [[Double]]) {
-    var assignments: [[Int]] = []
-    var rows: [Int] = []
-    for (i, c) in configurations.enumerated() {
-      guard let a = assignment(of: c) else { continue }
-      assignments.append(a)
-      rows.append(i)
-    }
-    similarity.fit(assignments, correlations: rows.map { i in rows.map { correlations[i][$0] } })
   }
 
   public mutating func observe(_ results: [(TrialConfiguration, Double)]) {
