@@ -169,9 +169,12 @@ public struct ConfigurationLearner: Sendable {
   }
 
   /// Up to `count` distinct complete assignments, none of them in `excluding`: each drawn from the policy,
-  /// or with probability `proposalExploration` with uniform actions. Fewer come back only when `attempts`
-  /// draws found no more new ones.
-  public mutating func propose(_ count: Int, excluding: Set<[Int]> = [], attempts: Int = 50) -> [[Int]] {
+  /// or with probability `exploration` (default `settings.proposalExploration`) with uniform actions. Fewer
+  /// come back only when `attempts` draws found no more new ones.
+  public mutating func propose(
+    _ count: Int, excluding: Set<[Int]> = [], attempts: Int = 50, exploration: Double? = nil
+  ) -> [[Int]] {
+    let exploration = exploration ?? settings.proposalExploration
     var seen = excluding
     var proposals: [[Int]] = []
     let onPolicy = Sampler()
@@ -181,7 +184,7 @@ public struct ConfigurationLearner: Sendable {
       rounds += 1
       let needed = count - proposals.count
       let exploring = (0..<needed).reduce(0) { n, _ in
-        n + (Double.random(in: 0..<1, using: &rng) < settings.proposalExploration ? 1 : 0)
+        n + (Double.random(in: 0..<1, using: &rng) < exploration ? 1 : 0)
       }
       let drawn =
         uniform.sample(exploring, from: environment, policy: &trainer.policy, using: &rng)

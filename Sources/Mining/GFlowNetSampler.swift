@@ -12,6 +12,13 @@ import NumeraiData
 /// observed batch on all evaluations so far plus a proxy for unseen configurations (main effects and
 /// interactions between the ordinal parameters; the target is categorical); its parameters are
 /// saved in the study, so a resumed run continues learning.
+///
+/// With `diversityPool` k > 1 (and the predictions of evaluated trials observed), each on-policy proposal is
+/// picked from k times as many policy draws: greedily the candidate whose mean predicted similarity
+/// (`OutputSimilarity`) to the best 20 trials so far (by the ranking given with the outputs: mining passes
+/// whole Sharpe, the order `results` and `select` use) and to the candidates already picked is smallest. All
+/// candidates are on-policy (no uniform proposals: the pick explores). The policy still learns the reward
+/// alone; only which of its draws get evaluated changes.
 public struct GFlowNetSampler: ConfigurationSampler {
   public let space: SearchSpace
   public let fixed: [String: Double]
@@ -20,14 +27,23 @@ public struct GFlowNetSampler: ConfigurationSampler {
   /// The levels of each parameter (each a contiguous run of grid values), then the targets.
   let levels: [[[Double]]]
   var learner: ConfigurationLearner
+  /// Policy draws per on-policy proposal when picking for diversity (≤ 1: off).
+  public let diversityPool: Int
+  private var similarity: OutputSimilarity
+  /// The best 20 evaluated configurations by the ranking given to `observeOutputs`.
+  private var bestOutputs: [[Int]] = []
   private var rng: SplitMix64
 
   public var name: String { "gfn" }
 
-  public init(space: SearchSpace, fixed: [String: Double], beta: Double = 10, seed: UInt64, settings: ConfigurationLearner.Settings? = nil) throws {
+  public init(
+    space: SearchSpace, fixed: [String: Double], beta: Double = 10, seed: UInt64,
+    settings: ConfigurationLearner.Settings? = nil, diversityPool: Int = 1
+  ) throws {
     self.space = space
     self.fixed = fixed
     self.beta = beta
+    self.diversityPool = diversityPool
     var levels: [[[Double]]] = space.parameters.map { p in
       let n = min(32, p.values.count)
       return (0..<n).map { k in Array(p.values[(k * p.values.count / n)..<((k + 1) * p.values.count / n)]) }
@@ -52,6 +68,8 @@ public struct GFlowNetSampler: ConfigurationSampler {
     learner = try ConfigurationLearner(
       parameters: names.enumerated().map { HyperparameterSequence.Parameter(name: $1, values: levels[$0].indices.map(Double.init)) },
       isAllowed: constraint, ordinal: space.parameters.map { _ in true } + [false], settings: s)
+    similarity = OutputSimilarity(
+      gridSizes: levels.map(\.count), ordinal: space.parameters.map { _ in true } + [false])
     rng = SplitMix64(seed: seed ^ 0xBEEF ^ 0x6A09_E667_F3BC_C908)
   }
 
@@ -96,17 +114,49 @@ public struct GFlowNetSampler: ConfigurationSampler {
   }
 
   public mutating func propose(_ count: Int, existing: Set<TrialConfiguration>) -> [TrialConfiguration] {
+    guard diversityPool > 1, similarity.isFitted else { return draw(count, existing: existing) }
+    // Every candidate is on-policy: picking the unlike ones is the exploration.
+    var out: [TrialConfiguration] = []
+    let candidates = draw(count * diversityPool, existing: existing, exploration: 0)
+    var left = candidates.compactMap { c in assignment(of: c).map { (c, $0) } }
+    var references = bestOutputs
+    while out.count < count, !left.isEmpty {
+      let scored = left.map { _, a in references.reduce(0) { $0 + similarity.similarity(a, $1) } / Double(max(1, references.count)) }
+      let pick = scored.indices.min { scored[$0] < scored[$1] }!
+      out.append(left[pick].0)
+      references.append(left[pick].1)
+      left.remove(at: pick)
+    }
+    return out
+  }
+
+  /// Up to `count` new allowed configurations from the policy (`exploration`: as `ConfigurationLearner.propose`).
+  mutating func draw(_ count: Int, existing: Set<TrialConfiguration>, exploration: Double? = nil) -> [TrialConfiguration] {
     var seen = existing
     var out: [TrialConfiguration] = []
     var rounds = 0
     while out.count < count && rounds < 20 {
       rounds += 1
-      for a in learner.propose(count - out.count, excluding: [], attempts: 5) {
+      for a in learner.propose(count - out.count, excluding: [], attempts: 5, exploration: exploration) {
         guard let c = configuration(a), space.isAllowed(c.values, fixed: fixed), seen.insert(c).inserted else { continue }
         out.append(c)
       }
     }
     return out
+  }
+
+  /// Evaluated configurations, the correlation matrix of their out-of-fold predictions and the score that
+  /// ranks them (all in the same order), for picking diverse proposals away from the best 20.
+  public mutating func observeOutputs(_ configurations: [TrialConfiguration], correlations: [[Double]], ranking: [Double]) {
+    var assignments: [[Int]] = []
+    var rows: [Int] = []
+    for (i, c) in configurations.enumerated() {
+      guard let a = assignment(of: c) else { continue }
+      assignments.append(a)
+      rows.append(i)
+    }
+    similarity.fit(assignments, correlations: rows.map { i in rows.map { correlations[i][$0] } })
+    bestOutputs = rows.indices.sorted { ranking[rows[$0]] > ranking[rows[$1]] }.prefix(20).map { assignments[$0] }
   }
 
   public mutating func observe(_ results: [(TrialConfiguration, Double)]) {

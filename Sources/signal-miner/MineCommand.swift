@@ -57,6 +57,10 @@ struct MineCommand: AsyncParsableCommand {
     name: .customLong("reward-cap"),
     help: "gfn: scores above this count as this, so every configuration that good is wanted equally (with --reward beat, 0 rewards beating the benchmark, not by how much).")
   var rewardCap: Double?
+  @Option(
+    name: .customLong("diversity-pool"),
+    help: "gfn: draw this many policy candidates per proposal and evaluate those whose predictions look least like the best 20 so far by whole Sharpe (1: off).")
+  var diversityPool = 1
   @Option(help: "Configurations to sample (besides the benchmark).") var trials = 100
   @Option(help: "Splits trained at the same time.") var jobs = 1
   @Option(name: .customLong("threads-per-job"), help: "Threads per job (default: cores / jobs).") var threadsPerJob: Int?
@@ -78,6 +82,7 @@ struct MineCommand: AsyncParsableCommand {
     if let rewardCap, !rewardCap.isFinite { throw MiningError("--reward-cap \(rewardCap): expected a number") }
     let trialReward = TrialReward(kind: rewardKind, period: period, uniqueness: uniqueness, cap: rewardCap)
     guard batch >= 1 else { throw MiningError("--batch \(batch): expected at least 1") }
+    guard diversityPool >= 1 else { throw MiningError("--diversity-pool \(diversityPool): expected at least 1") }
     guard jobs >= 1 else { throw MiningError("--jobs \(jobs): expected at least 1") }
     let loaded = try data.load()
     let dataset = loaded.dataset
@@ -115,7 +120,8 @@ struct MineCommand: AsyncParsableCommand {
       try run()
     } else {
       // Batches: train what is pending, let the policy learn from every finished trial, propose the next batch.
-      var gfn = try GFlowNetSampler(space: searchSpace, fixed: benchmarkValues, beta: beta, seed: seed)
+      var gfn = try GFlowNetSampler(
+        space: searchSpace, fixed: benchmarkValues, beta: beta, seed: seed, diversityPool: diversityPool)
       if let state = try store.samplerState("gfn") { try gfn.restore(state) }
       while !interruptRequested {
         try run()
@@ -125,6 +131,17 @@ struct MineCommand: AsyncParsableCommand {
         let results = all.filter { !$0.isBenchmark && $0.status == "done" }
         let configurations = Dictionary(uniqueKeysWithValues: try store.trials().map { ($0.id, $0.configuration) })
         gfn.observe(results.compactMap { r in trialReward.score(r, benchmark: benchmarkResult).map { (configurations[r.id]!, $0) } })
+        if diversityPool > 1 {
+          let splitCount = try store.splits().count
+          let predictions = try results.map { r in
+            try (0..<splitCount).flatMap { try store.predictions(trial: r.id, split: $0) ?? [] }
+          }
+          let rows = predictions.first?.count ?? 0
+          gfn.observeOutputs(
+            results.map { configurations[$0.id]! },
+            correlations: DiverseSelection.correlations(predictions, stride: max(1, rows / 100_000)),
+            ranking: results.map { $0.wholeSharpe ?? -.infinity })
+        }
         try store.saveSamplerState("gfn", gfn.state())
         let sampled = configurations.count - 1
         if sampled >= trials { break }

@@ -56,11 +56,37 @@ import Testing
     #expect(resumed.state() == sampler.state())
   }
 
+  /// Two families of models: the learning rate's lower half predicts one way, the upper half another
+  /// (correlation 0.95 within a family, 0.2 across). Both earn the same reward, so the policy draws both; the
+  /// upper family ranks higher (the ranking stands for whole Sharpe), so the best 20 are all upper, and picking
+  /// for diversity away from them moves the proposals to the lower family.
+  @Test func aDiversityPoolProposesAwayFromTheBestModelsFamily() throws {
+    func family(_ c: TrialConfiguration) -> Int { c.values["learning_rate"]! > 0.15 ? 1 : 0 }
+    func sampler(pool: Int) throws -> (GFlowNetSampler, Set<TrialConfiguration>) {
+      var s = try GFlowNetSampler(space: Self.space, fixed: [:], beta: 10, seed: 5, settings: Self.settings(), diversityPool: pool)
+      let first = s.propose(60, existing: [])
+      s.observe(first.map { ($0, 0.2) })
+      s.observeOutputs(
+        first, correlations: first.map { a in first.map { b in a == b ? 1 : family(a) == family(b) ? 0.95 : 0.2 } },
+        ranking: first.map { Double(family($0)) + $0.values["learning_rate"]! })
+      return (s, Set(first))
+    }
+    var (plain, existing) = try sampler(pool: 1)
+    var (diverse, sameExisting) = try sampler(pool: 8)
+    #expect(existing == sameExisting, "without observed outputs the pool is off: the first proposals match")
+    let lowerPlain = plain.propose(16, existing: existing).filter { family($0) == 0 }.count
+    let proposals = diverse.propose(16, existing: existing)
+    let lowerDiverse = proposals.filter { family($0) == 0 }.count
+    #expect(proposals.count == 16 && Set(proposals).count == 16 && Set(proposals).isDisjoint(with: existing))
+    #expect((4...12).contains(lowerPlain), "the policy draws both families: \(lowerPlain) of 16 lower")
+    #expect(lowerDiverse >= 14, "plain \(lowerPlain), diverse \(lowerDiverse) of 16 lower")
+  }
+
   @Test func mineWithTheGFlowNetSamplerSavesItsPolicyAndResumes() throws {
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
     var arguments = try MiningProcessTests.prepare(dir, trials: 4)
-    arguments += ["--sampler", "gfn", "--batch", "2"]
+    arguments += ["--sampler", "gfn", "--batch", "2", "--diversity-pool", "3"]
     let first = try CommandLineTool.run(arguments)
     #expect(first.status == 0, "\(first.stderr)")
     let study = try Study.open(path: dir.file("s.sqlite"))
@@ -87,6 +113,7 @@ import Testing
       (["--uniqueness", "nan"], "--uniqueness nan: expected a number"),
       (["--reward", "sortino"], "--reward sortino: expected sharpe, corr, mmc or beat"),
       (["--reward-period", "test"], "--reward-period test: expected validation or whole"),
+      (["--diversity-pool", "0"], "--diversity-pool 0: expected at least 1"),
     ]
     for (extra, message) in cases {
       let result = try CommandLineTool.run(arguments + extra)

@@ -5,7 +5,7 @@ mean pairwise correlation of the top-20 models' out-of-fold predictions, and, at
 Sharpe of the best 20 models whose mean pairwise correlation stays within a bar (default 0.855, uniform's top-20 at
 200 evaluations): the ensemble a user could pick from the run that is as diverse as uniform's top 20.
 
-Usage: python3 bench.py SIGNAL_MINER_BINARY [--budget 60] [--seeds 0 1 2] [--samplers uniform gfn gfn-whole gfn-beat gfn-beat40 tpe]
+Usage: python3 bench.py SIGNAL_MINER_BINARY [--budget 60] [--seeds 0 1 2] [--samplers uniform gfn gfn-whole gfn-beat gfn-beat40 gfn-diverse tpe]
 """
 import argparse, json, os, sqlite3, subprocess, sys, tempfile
 
@@ -26,7 +26,9 @@ def ours(binary, work, data, sampler, seed, budget):
     study = f"{work}/{sampler}-{seed}.sqlite"
     extra = {"gfn-whole": ["--reward-period", "whole"],
              "gfn-beat": ["--reward", "beat", "--reward-period", "whole", "--beta", "20"],
-             "gfn-beat40": ["--reward", "beat", "--reward-period", "whole", "--beta", "40"]}.get(sampler, [])
+             "gfn-beat40": ["--reward", "beat", "--reward-period", "whole", "--beta", "40"],
+             "gfn-diverse": ["--reward", "beat", "--reward-period", "whole", "--beta", "60", "--diversity-pool", "8"],
+             }.get(sampler, [])
     subprocess.run([binary, "mine", "--study", study, "--data", data[0], "--data", data[1], "--space", f"{work}/space.json",
                     "--sampler", sampler.split("-")[0], "--trials", str(budget), "--jobs", "2", "--splits", "2", "--gap",
                     "12", "--seed", str(seed), "--batch", "8"] + extra, check=True, capture_output=True)
@@ -148,10 +150,11 @@ def main():
     parser.add_argument("binary")
     parser.add_argument("--budget", type=int, default=60)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--samplers", nargs="+", default=["uniform", "gfn", "tpe"], choices=["uniform", "gfn", "gfn-whole", "gfn-beat", "gfn-beat40", "tpe"],
+    parser.add_argument("--samplers", nargs="+", default=["uniform", "gfn", "tpe"], choices=["uniform", "gfn", "gfn-whole", "gfn-beat", "gfn-beat40", "gfn-diverse", "tpe"],
                         help="gfn-whole: gfn rewarded with whole-period Sharpe instead of validation Sharpe; gfn-beat: "
                              "rewarded with the whole-period margin over the benchmark (--reward beat, beta 20); gfn-beat40: "
-                             "the same with beta 40")
+                             "the same with beta 40; gfn-diverse: beta 60 and --diversity-pool 8 (each proposal the least like the best 20 "
+                             "of 8 policy draws)")
     parser.add_argument("--diversity-bar", type=float, default=0.855,
                         help="mean pairwise correlation allowed in the equal-diversity column")
     args = parser.parse_args()
