@@ -6,7 +6,7 @@ let package = Package(
   platforms: [.macOS(.v14)],
   products: [
     .executable(name: "signal-miner", targets: ["signal-miner"]),
-    .library(name: "SignalMinerKit", targets: ["Parquet", "NumeraiData", "Boosting", "Scoring", "GFlowNet", "Mining", "Report"]),
+    .library(name: "SignalMinerKit", targets: ["Parquet", "NumeraiData", "Boosting", "Scoring", "GFlowNet", "Features", "Mining", "Report"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -20,7 +20,8 @@ let package = Package(
     .target(name: "Boosting", dependencies: ["NumeraiData", .product(name: "Numerics", package: "swift-numerics")]),
     .target(name: "Scoring", dependencies: ["NumeraiData", .product(name: "Numerics", package: "swift-numerics")]),
     .target(name: "GFlowNet", dependencies: [.product(name: "Numerics", package: "swift-numerics")]),
-    .target(name: "Mining", dependencies: ["Boosting", "Scoring", "GFlowNet", .product(name: "GRDB", package: "GRDB.swift")]),
+    .target(name: "Features", dependencies: ["NumeraiData"]),
+    .target(name: "Mining", dependencies: ["NumeraiData", "Boosting", "Scoring", "GFlowNet", "Features", .product(name: "GRDB", package: "GRDB.swift")]),
     .target(name: "Report", dependencies: ["Scoring", "Mining"]),
 
     // MARK: - Command line
@@ -38,6 +39,7 @@ let package = Package(
     .testTarget(name: "BoostingTests", dependencies: ["Boosting", "TestSupport"]),
     .testTarget(name: "ScoringTests", dependencies: ["Scoring", "TestSupport"]),
     .testTarget(name: "GFlowNetTests", dependencies: ["GFlowNet", "TestSupport"]),
+    .testTarget(name: "FeaturesTests", dependencies: ["Features", "NumeraiData"]),
     .testTarget(name: "MiningTests", dependencies: ["Mining", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
     // Runs the built executable end to end (exit codes, stderr lines, files written).

@@ -63,6 +63,12 @@ public struct SearchSpace: Sendable, Equatable {
   }
 
   /// A space from JSON text; `availableTargets` are the data's targets (default for `target`).
+  /// The space in the JSON file at `path`, or the notebook's (`standard`) when nil.
+  public static func load(_ path: String?, availableTargets: [String]) throws -> SearchSpace {
+    guard let path else { return standard(targets: availableTargets) }
+    return try SearchSpace(json: try Data(contentsOf: URL(fileURLWithPath: path)), source: path, availableTargets: availableTargets)
+  }
+
   public init(json: Data, source: String, availableTargets: [String]) throws {
     guard let object = try? JSONSerialization.jsonObject(with: json) as? [String: Any] else {
       throw MiningError("\(source): not a JSON object, expected {\"parameter\": [values] or {\"linspace\": [lo, hi, n]}}")

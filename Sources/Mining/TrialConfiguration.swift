@@ -1,23 +1,29 @@
 import Boosting
+import Features
 import Foundation
-import NumeraiData
 
-/// One configuration to train: a value per tuned parameter (the rest come from the benchmark) and a target.
+/// One configuration to train: a value per tuned parameter (the rest come from the benchmark), a target, and
+/// the feature stage its data goes through (`raw`: the data's own features).
 public struct TrialConfiguration: Sendable, Hashable, Codable {
   /// Parameter values by LightGBM name.
   public var values: [String: Double]
   /// The target trained on.
   public var target: String
+  /// The feature stage's spec (`FeatureTransforms`).
+  public var features: String
 
-  public init(values: [String: Double], target: String) {
+  public init(values: [String: Double], target: String, features: String = FeatureTransforms.identity) {
     self.values = values
     self.target = target
+    self.features = features
   }
 
-  /// Canonical JSON (sorted keys), the form stored in a study and compared for distinctness.
+  /// Canonical JSON (sorted keys), the form stored in a study and compared for distinctness. The `raw` stage is
+  /// left out, so configurations stored before feature stages existed read and compare unchanged.
   public var json: String {
     var object: [String: Any] = values
     object["target"] = target
+    if features != FeatureTransforms.identity { object["features"] = features }
     let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
     return String(decoding: data, as: UTF8.self)
   }
@@ -27,6 +33,7 @@ public struct TrialConfiguration: Sendable, Hashable, Codable {
     guard var object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
       let target = object.removeValue(forKey: "target") as? String
     else { throw MiningError("stored configuration is not valid: \(json)") }
+    let features = object.removeValue(forKey: "features") as? String ?? FeatureTransforms.identity
     var values: [String: Double] = [:]
     for (k, v) in object {
       // Foundation reads JSON numbers as decimals whose `doubleValue` can be one ulp off; parsing their exact
@@ -36,7 +43,7 @@ public struct TrialConfiguration: Sendable, Hashable, Codable {
       }
       values[k] = value
     }
-    self.init(values: values, target: target)
+    self.init(values: values, target: target, features: features)
   }
 
   /// The boosting parameters: `base` (the benchmark's) overridden by this configuration's values.
@@ -50,51 +57,4 @@ public struct TrialConfiguration: Sendable, Hashable, Codable {
     try p.validate()
     return p
   }
-}
-
-/// A source of configurations to evaluate: ask for a batch, tell it what finished (Optuna's ask/tell split).
-///
-/// Samplers propose configurations not in `existing`; mining stores every proposal before training it, so a
-/// resumed run never re-samples. A sampler that learns (the GFlowNet) reads `observe`.
-public protocol ConfigurationSampler {
-  /// A name stored with each trial, e.g. `uniform`.
-  var name: String { get }
-  /// Up to `count` new configurations that respect the space's constraint and are not in `existing`.
-  mutating func propose(_ count: Int, existing: Set<TrialConfiguration>) -> [TrialConfiguration]
-  /// Finished trials and their scores (higher is better).
-  mutating func observe(_ results: [(TrialConfiguration, Double)])
-}
-
-/// Uniform sampling over the space's grids: every allowed configuration equally likely, distinct, reproducible.
-public struct UniformSampler: ConfigurationSampler {
-  public let space: SearchSpace
-  /// Values of parameters the space does not tune (the benchmark's), for the constraint.
-  public let fixed: [String: Double]
-  private var rng: SplitMix64
-
-  public var name: String { "uniform" }
-
-  public init(space: SearchSpace, fixed: [String: Double], seed: UInt64) {
-    self.space = space
-    self.fixed = fixed
-    rng = SplitMix64(seed: seed ^ 0x6A09_E667_F3BC_C908)
-  }
-
-  public mutating func propose(_ count: Int, existing: Set<TrialConfiguration>) -> [TrialConfiguration] {
-    var seen = existing
-    var out: [TrialConfiguration] = []
-    var attempts = 0
-    while out.count < count, attempts < 1000 * max(count, 1) {
-      attempts += 1
-      var values: [String: Double] = [:]
-      for p in space.parameters { values[p.name] = p.values[Int(rng.next() % UInt64(p.values.count))] }
-      guard space.isAllowed(values, fixed: fixed) else { continue }
-      let target = space.targets.isEmpty ? "target" : space.targets[Int(rng.next() % UInt64(space.targets.count))]
-      let configuration = TrialConfiguration(values: values, target: target)
-      if seen.insert(configuration).inserted { out.append(configuration) }
-    }
-    return out
-  }
-
-  public mutating func observe(_ results: [(TrialConfiguration, Double)]) {}
 }

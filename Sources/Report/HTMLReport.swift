@@ -11,7 +11,7 @@ import Scoring
 public enum HTMLReport {
   /// Renders the report of `results` (from `TrialResults.compute`) for a study with `splits` over `eras`.
   public static func render(title: String, results: [TrialResult], splits: [EraSplit], eras: [String]) -> String {
-    let done = results.filter { $0.status == "done" }
+    let done = results.filter { $0.status == .done }
     let benchmark = done.first { $0.isBenchmark }
     var sections: [String] = []
     sections.append(scatter(done))

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Mining
 import NumeraiData
+import Report
+import Scoring
 
 /// `signal-miner demo`: the main job on a Numerai-shaped data set it generates itself.
 struct DemoCommand: AsyncParsableCommand {
@@ -22,26 +24,36 @@ struct DemoCommand: AsyncParsableCommand {
 
   func run() async throws {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    let prefix = directory + "/synthetic"
     let synthetic = try SyntheticNumerai(.init(eras: 150, rowsPerEra: 400, features: 60, targets: 2, seed: seed, validationEras: 50))
-    let paths = try synthetic.write(prefix: prefix)
+    let paths = try synthetic.write(prefix: directory + "/synthetic")
     print("wrote \(paths.joined(separator: ", "))")
-    let info = try DataCommand.Info.parse([paths[0], paths[1], "--features-json", paths[2]])
-    try await info.run()
-    try Self.space.write(toFile: directory + "/space.json", atomically: true, encoding: .utf8)
+    let dataset = try DatasetLoader.load(paths: Array(paths.prefix(2))).dataset
+    print("loaded \(dataset.rowCount) rows, \(dataset.eras.count) eras, \(dataset.featureCount) int8 features, targets \(dataset.targetNames.joined(separator: ", "))")
     let studyPath = directory + "/study.sqlite"
     print("\nmining \(trials) configurations against the example benchmark into \(studyPath) …")
-    let mine = try MineCommand.parse([
-      "--study", studyPath, "--data", paths[0], "--data", paths[1], "--space", directory + "/space.json",
-      "--trials", "\(trials)", "--jobs", "1", "--splits", "2", "--gap", "12", "--benchmark", "example",
-      "--seed", "\(seed)",
-    ])
-    try await mine.run()
+    let study = try Study.create(
+      studyPath, dataset: dataset, files: Array(paths.prefix(2)),
+      splits: try TimeSeriesSplit(nSplits: 2, gap: 12).splits(eras: dataset.eras),
+      benchmark: TrialConfiguration(values: BenchmarkPresets.example, target: "target"))
+    let progress = ProgressPrinter(tracker: try ProgressTracker(study: study))
+    var sampler = UniformSampler(
+      space: try SearchSpace(json: Data(Self.space.utf8), source: "demo space", availableTargets: dataset.targetNames),
+      fixed: BenchmarkPresets.example, seed: seed)
+    try study.optimize(
+      dataset: dataset, sampler: &sampler, budget: MiningBudget(trials: trials, jobs: 1, threadsPerJob: ProcessInfo.processInfo.activeProcessorCount),
+      onSplitFinished: { _ in progress.report() })
+    progress.finish(interrupted: false)
+    try showResults(study)
+  }
+
+  private func showResults(_ study: Study) throws {
+    let results = try study.results()
     print("\nleaderboard (top 10 by whole-period Sharpe; the benchmark is flagged):")
-    let results = try ResultsCommand.parse(["--study", studyPath, "--limit", "10"])
-    try await results.run()
-    let report = try ReportCommand.parse(["--study", studyPath, "--out", directory + "/report.html"])
-    try await report.run()
-    print("\nmore: signal-miner results --study \(studyPath) --better-than-benchmark")
+    print(TrialResultTable(results).sorted(by: \.wholeSharpe).prefix(10).text())
+    let report = directory + "/report.html"
+    try HTMLReport.render(title: "SignalMiner demo", results: results, splits: study.layout.splits, eras: study.eras)
+      .write(toFile: report, atomically: true, encoding: .utf8)
+    print("wrote \(report)")
+    print("\nmore: signal-miner results --study \(directory)/study.sqlite --better-than-benchmark")
   }
 }

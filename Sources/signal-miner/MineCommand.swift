@@ -1,39 +1,12 @@
 import ArgumentParser
-import Boosting
 import Foundation
 import Mining
 import NumeraiData
 import Scoring
+import Synchronization
 
-/// Set by SIGINT; mining stops after giving back its claimed splits.
+/// Set by SIGINT; mining stops after giving back its claimed runs.
 nonisolated(unsafe) var interruptRequested = false
-
-/// The benchmarks of the Signal Miner notebook.
-enum Benchmarks {
-  static let example: [String: Double] = [
-    "colsample_bytree": 0.1, "max_bin": 5, "max_depth": 5, "num_leaves": 15, "min_child_samples": 20,
-    "n_estimators": 2000, "reg_lambda": 0, "learning_rate": 0.01,
-  ]
-  static let deep: [String: Double] = [
-    "colsample_bytree": 0.1, "max_bin": 5, "max_depth": 10, "num_leaves": 1024, "min_child_samples": 10000,
-    "n_estimators": 30000, "reg_lambda": 0, "learning_rate": 0.001,
-  ]
-
-  /// `example`, `deep`, or `name=value,…` over the example.
-  static func parse(_ text: String) throws -> [String: Double] {
-    if text == "example" { return example }
-    if text == "deep" { return deep }
-    var values = example
-    for pair in text.split(separator: ",") {
-      let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-      guard parts.count == 2, let value = Double(parts[1]), SearchSpace.tunable.contains(parts[0]) else {
-        throw MiningError("--benchmark \(text): expected example, deep or name=value,… with names \(SearchSpace.tunable.joined(separator: ", "))")
-      }
-      values[parts[0]] = value
-    }
-    return values
-  }
-}
 
 /// `signal-miner mine`: sample configurations, cross-validate them era-wise, keep everything in a study.
 struct MineCommand: AsyncParsableCommand {
@@ -70,138 +43,71 @@ struct MineCommand: AsyncParsableCommand {
   @Option(help: "Seed of the sampler.") var seed: UInt64 = 0
 
   func run() async throws {
+    let reward = try trialReward()
+    guard batch >= 1 else { throw MiningError("--batch \(batch): expected at least 1") }
+    guard diversityPool >= 1 else { throw MiningError("--diversity-pool \(diversityPool): expected at least 1") }
+    guard jobs >= 1 else { throw MiningError("--jobs \(jobs): expected at least 1") }
+    let dataset = try data.load().dataset
+    let fixed = try BenchmarkPresets.parse(benchmark)
+    let searchSpace = try SearchSpace.load(space, availableTargets: dataset.targetNames)
+    var chosen = try makeSampler(searchSpace, fixed: fixed, reward: reward)
+    let mainTarget = dataset.targetNames.contains("target") ? "target" : dataset.targetNames.first ?? "target"
+    let store = try Study.create(
+      study, dataset: dataset, files: data.paths, splits: try TimeSeriesSplit(nSplits: splits, gap: gap).splits(eras: dataset.eras),
+      benchmark: TrialConfiguration(values: fixed, target: mainTarget))
+    signal(SIGINT) { _ in interruptRequested = true }
+    let progress = ProgressPrinter(tracker: try ProgressTracker(study: store))
+    progress.report()
+    let stopped = try store.optimize(
+      dataset: dataset, sampler: &chosen,
+      budget: MiningBudget(trials: trials, jobs: jobs, threadsPerJob: threadsPerJob ?? max(1, data.threads / jobs)),
+      shouldStop: { interruptRequested }, onSplitFinished: { _ in progress.report() })
+    progress.finish(interrupted: stopped)
+    if stopped { throw ExitCode(130) }
+  }
+
+  /// The gfn reward the options describe (checked even for uniform, so a typo is caught before a long run).
+  func trialReward() throws -> TrialReward {
     guard sampler == "uniform" || sampler == "gfn" else { throw MiningError("--sampler \(sampler): expected uniform or gfn") }
-    guard let rewardKind = TrialReward.Kind(rawValue: reward) else {
-      throw MiningError("--reward \(reward): expected sharpe, corr, mmc or beat")
-    }
+    guard let kind = TrialReward.Kind(rawValue: reward) else { throw MiningError("--reward \(reward): expected sharpe, corr, mmc or beat") }
     guard let period = TrialReward.Period(rawValue: rewardPeriod) else {
       throw MiningError("--reward-period \(rewardPeriod): expected validation or whole")
     }
     guard beta.isFinite, beta > 0 else { throw MiningError("--beta \(beta): expected a positive number") }
     guard uniqueness.isFinite else { throw MiningError("--uniqueness \(uniqueness): expected a number") }
     if let rewardCap, !rewardCap.isFinite { throw MiningError("--reward-cap \(rewardCap): expected a number") }
-    let trialReward = TrialReward(kind: rewardKind, period: period, uniqueness: uniqueness, cap: rewardCap)
-    guard batch >= 1 else { throw MiningError("--batch \(batch): expected at least 1") }
-    guard diversityPool >= 1 else { throw MiningError("--diversity-pool \(diversityPool): expected at least 1") }
-    guard jobs >= 1 else { throw MiningError("--jobs \(jobs): expected at least 1") }
-    let loaded = try data.load()
-    let dataset = loaded.dataset
-    let eraSplits = try TimeSeriesSplit(nSplits: splits, gap: gap).splits(eras: dataset.eras)
-    let benchmarkValues = try Benchmarks.parse(benchmark)
-    let mainTarget = dataset.targetNames.contains("target") ? "target" : dataset.targetNames.first ?? "target"
-    guard let targetIndex = dataset.targetIndex(named: mainTarget) else { throw MiningError("the data has no target column") }
-    let benchmarkConfiguration = TrialConfiguration(values: benchmarkValues, target: mainTarget)
-    let searchSpace: SearchSpace
-    if let space {
-      searchSpace = try SearchSpace(
-        json: try Data(contentsOf: URL(fileURLWithPath: space)), source: space, availableTargets: dataset.targetNames)
-    } else {
-      searchSpace = SearchSpace.standard(targets: dataset.targetNames)
-    }
-    let fingerprint = StudyFingerprint(
-      files: data.paths.map { URL(fileURLWithPath: $0).lastPathComponent }, rows: dataset.rowCount,
-      eras: dataset.eras.count, features: dataset.featureNames)
-    let store = try Study.create(
-      path: study, fingerprint: fingerprint, splits: eraSplits,
-      splitTargets: Miner.splitTargets(dataset: dataset, splits: eraSplits, target: targetIndex),
-      benchmark: benchmarkConfiguration,
-      benchmarkParameters: try benchmarkConfiguration.parameters(over: BoostingParameters()))
-    let miner = try Miner(dataset: dataset, study: store)
-    signal(SIGINT) { _ in interruptRequested = true }
-    let threads = threadsPerJob ?? max(1, data.threads / jobs)
-    let start = Date()
-    let initial = try store.progress()
-    let reporter = ProgressReporter(study: store, start: start, initialDone: initial.splitsDone)
-    reporter.report()
-    let run = { try miner.run(jobs: jobs, threads: threads, shouldStop: { interruptRequested }) { _, _ in reporter.report() } }
-    if sampler == "uniform" {
-      var uniform = UniformSampler(space: searchSpace, fixed: benchmarkValues, seed: seed)
-      try miner.sample(trials, with: &uniform)
-      try run()
-    } else {
-      // Batches: train what is pending, let the policy learn from every finished trial, propose the next batch.
-      var gfn = try GFlowNetSampler(
-        space: searchSpace, fixed: benchmarkValues, beta: beta, seed: seed, diversityPool: diversityPool)
-      if let state = try store.samplerState("gfn") { try gfn.restore(state) }
-      while !interruptRequested {
-        try run()
-        if interruptRequested { break }
-        let all = try TrialResults.compute(store)
-        let benchmarkResult = all.first(where: \.isBenchmark)
-        let results = all.filter { !$0.isBenchmark && $0.status == "done" }
-        let configurations = Dictionary(uniqueKeysWithValues: try store.trials().map { ($0.id, $0.configuration) })
-        gfn.observe(results.compactMap { r in trialReward.score(r, benchmark: benchmarkResult).map { (configurations[r.id]!, $0) } })
-        if diversityPool > 1 {
-          let splitCount = try store.splits().count
-          let predictions = try results.map { r in
-            try (0..<splitCount).flatMap { try store.predictions(trial: r.id, split: $0) ?? [] }
-          }
-          let rows = predictions.first?.count ?? 0
-          gfn.observeOutputs(
-            results.map { configurations[$0.id]! },
-            correlations: DiverseSelection.correlations(predictions, stride: max(1, rows / 100_000)),
-            ranking: results.map { $0.wholeSharpe ?? -.infinity })
-        }
-        try store.saveSamplerState("gfn", gfn.state())
-        let sampled = configurations.count - 1
-        if sampled >= trials { break }
-        try miner.sample(min(trials, sampled + batch), with: &gfn)
-        if try store.trials().count - 1 == sampled { break }  // the space is exhausted
-      }
-    }
-    reporter.finish(interrupted: interruptRequested)
-    if interruptRequested { throw ExitCode(130) }
+    return TrialReward(kind: kind, period: period, uniqueness: uniqueness, cap: rewardCap)
+  }
+
+  func makeSampler(_ space: SearchSpace, fixed: [String: Double], reward: TrialReward) throws -> any ConfigurationSampler {
+    if sampler == "uniform" { return UniformSampler(space: space, fixed: fixed, seed: seed) }
+    return try GFlowNetSampler(
+      space: space, fixed: fixed, beta: beta, seed: seed, reward: reward, batch: batch, diversityPool: diversityPool)
   }
 }
 
-/// The live progress line (on a terminal) or log lines (otherwise).
-final class ProgressReporter: @unchecked Sendable {
-  let study: Study
-  let start: Date
-  let initialDone: Int
-  private let lock = NSLock()
-  private var lastResults = Date.distantPast
-  private var best: (sharpe: Double?, beating: Int) = (nil, 0)
+/// The live progress line on a terminal (redrawn), or log lines otherwise.
+final class ProgressPrinter: Sendable {
+  let tracker: ProgressTracker
+  /// One line at a time from the worker threads.
+  private let printing = Mutex(())
 
-  init(study: Study, start: Date, initialDone: Int) {
-    self.study = study
-    self.start = start
-    self.initialDone = initialDone
-  }
+  init(tracker: ProgressTracker) { self.tracker = tracker }
 
   func report() {
-    lock.lock()
-    defer { lock.unlock() }
-    guard let p = try? study.progress() else { return }
-    if Date().timeIntervalSince(lastResults) > 15 || p.done == p.total, let results = try? TrialResults.compute(study) {
-      lastResults = Date()
-      best = (results.compactMap(\.wholeSharpe).max(), results.filter(\.beatsBenchmark).count)
-    }
-    let elapsed = Date().timeIntervalSince(start)
-    let splitsPerTrial = max(1, p.splitsTotal / max(1, p.total))
-    let newSplits = p.splitsDone - initialDone
-    let trialsPerHour = elapsed > 0 ? Double(newSplits) / Double(splitsPerTrial) / elapsed * 3600 : 0
-    let remaining = Double(p.splitsTotal - p.splitsDone) / Double(splitsPerTrial)
-    let eta = trialsPerHour > 0 ? remaining / trialsPerHour * 3600 : .infinity
-    let line = String(
-      format: "%d/%d trials done, %.0f trials/h, ETA %@, best whole Sharpe %@, %d beat the benchmark", p.done, p.total,
-      trialsPerHour, eta.isFinite ? Self.duration(eta) : "-", best.sharpe.map { String(format: "%.3f", $0) } ?? "-",
-      best.beating)
-    if Console.isTerminal {
-      FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
-    } else {
-      Console.log(line)
+    printing.withLock { _ in
+      guard let line = tracker.line() else { return }
+      if Console.isTerminal {
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
+      } else {
+        Console.log(line)
+      }
     }
   }
 
   func finish(interrupted: Bool) {
     if Console.isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
     if interrupted { Console.log("stopped: claimed splits were given back; run the same command to resume") }
-  }
-
-  static func duration(_ seconds: Double) -> String {
-    let s = Int(seconds)
-    return s >= 3600 ? "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m" : "\(s / 60)m\(String(format: "%02d", s % 60))s"
   }
 }
 
@@ -212,7 +118,7 @@ struct ProgressCommand: AsyncParsableCommand {
   @Flag(help: "One JSON object.") var json = false
 
   func run() async throws {
-    let p = try Study.open(path: study).progress()
+    let p = try Study.open(study).store.progress()
     if json {
       let object: [String: Any] = [
         "done": p.done, "total": p.total, "splits_done": p.splitsDone, "splits_total": p.splitsTotal,
@@ -246,45 +152,12 @@ struct ResultsCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let store = try Study.open(path: study)
-    var results = try TrialResults.compute(store, metaModel: try metaModel.map { try metaModelValues($0, store) })
-    let encoder = JSONEncoder()
-    encoder.keyEncodingStrategy = .convertToSnakeCase
-    encoder.outputFormatting = [.sortedKeys]
-    var rows = try results.map { try JSONSerialization.jsonObject(with: encoder.encode($0)) as! [String: Any] }
-    if betterThanBenchmark {
-      rows = rows.filter { ($0["beats_benchmark"] as? Bool) == true || ($0["is_benchmark"] as? Bool) == true }
-    }
-    guard rows.isEmpty || rows[0].keys.contains(sort) || rows.contains(where: { $0[sort] != nil }) else {
-      throw MiningError("--sort \(sort): unknown key, expected one of: \(rows[0].keys.sorted().joined(separator: ", "))")
-    }
-    rows.sort { (($0[sort] as? Double) ?? -.infinity) > (($1[sort] as? Double) ?? -.infinity) }
-    if let limit { rows = Array(rows.prefix(limit)) }
-    for i in rows.indices { rows[i]["per_era_corr"] = nil }
-    results.removeAll()
-    if json {
-      print(String(decoding: try JSONSerialization.data(withJSONObject: rows, options: [.sortedKeys]), as: UTF8.self))
-      return
-    }
-    let columns = ["id", "is_benchmark", "status", "target", "validation_sharpe", "test_sharpe", "whole_corr", "whole_sharpe",
-                   "whole_max_drawdown", "whole_pearson", "whole_mmc", "benchmark_correlation", "beats_benchmark"]
-    func cell(_ column: String, _ v: Any?) -> String {
-      guard let v else { return "" }
-      if column == "is_benchmark" || column == "beats_benchmark" { return (v as? Bool) == true ? "yes" : "no" }
-      if column == "id", let n = v as? NSNumber { return "\(n.intValue)" }
-      if let d = v as? Double { return String(format: "%.4f", d) }
-      return "\(v)"
-    }
-    if csv {
-      print((columns + ["config"]).joined(separator: ","))
-      for r in rows {
-        let config = (r["config"] as? [String: Any] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        print((columns.map { cell($0, r[$0]) } + ["\"\(config)\""]).joined(separator: ","))
-      }
-      return
-    }
-    print(columns.map { $0.leftPadded(max(8, min($0.count, 14))) }.joined(separator: " "))
-    for r in rows { print(columns.map { cell($0, r[$0]).leftPadded(max(8, min($0.count, 14))) }.joined(separator: " ")) }
+    let store = try Study.open(study)
+    let key = try TrialResultTable.score(named: sort, option: "--sort")
+    var table = TrialResultTable(try store.results(metaModel: try metaModel.map { try metaModelValues($0, store) }))
+    if betterThanBenchmark { table = table.beatersAndBenchmark() }
+    table = table.sorted(by: key).prefix(limit)
+    print(json ? try table.json() : csv ? table.csv() : table.text())
   }
 }
 
@@ -301,7 +174,7 @@ extension ResultsCommand {
         throw DataError(path: path, column: "id", "id '\(id)' appears twice, expected each id once")
       }
     }
-    let splits = try store.splitTargets()
+    let splits = store.layout.splitTargets
     guard splits.allSatisfy({ $0.ids.count == $0.labels.count }) else {
       throw MiningError("\(study) does not keep its rows' ids (made by an older version); --meta-model needs a new study")
     }
@@ -329,9 +202,8 @@ struct SpaceCommand: AsyncParsableCommand {
     @Option(help: "The benchmark fixing untuned parameters.") var benchmark = "example"
 
     func run() async throws {
-      let s = try space.map { try SearchSpace(json: Data(contentsOf: URL(fileURLWithPath: $0)), source: $0, availableTargets: targets) }
-        ?? SearchSpace.standard(targets: targets)
-      let fixed = try Benchmarks.parse(benchmark)
+      let s = try SearchSpace.load(space, availableTargets: targets)
+      let fixed = try BenchmarkPresets.parse(benchmark)
       for p in s.parameters {
         let values = p.values
         let shown = values.count <= 6 ? values.map { Self.format($0) }.joined(separator: ", ")

@@ -12,12 +12,10 @@ struct ReportCommand: AsyncParsableCommand {
   @Option(help: "The HTML file to write.") var out: String
 
   func run() async throws {
-    let store = try Study.open(path: study)
-    let splits = try store.splits()
-    let eras = Array(Set(splits.flatMap { $0.trainEras + $0.testEras })).sorted()
+    let store = try Study.open(study)
     let html = HTMLReport.render(
-      title: "SignalMiner study \(URL(fileURLWithPath: study).lastPathComponent)", results: try TrialResults.compute(store),
-      splits: splits, eras: eras)
+      title: "SignalMiner study \(URL(fileURLWithPath: study).lastPathComponent)", results: try store.results(),
+      splits: store.layout.splits, eras: store.eras)
     do { try html.write(toFile: out, atomically: true, encoding: .utf8) } catch {
       throw MiningError("\(out): cannot write the report (\(error.localizedDescription))")
     }

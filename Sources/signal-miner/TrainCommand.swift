@@ -62,20 +62,20 @@ struct PredictCommand: AsyncParsableCommand {
     let dataset = loaded.dataset
     let start = Date()
     let predictions: [Double]
-    let trees: Int
+    let summary: String
     if ensemble {
-      let (_, models) = try Ensemble.load(directory: model)
-      predictions = try Ensemble.predict(models, dataset: dataset, threads: data.threads)
-      trees = models.reduce(0) { $0 + $1.trees.count }
+      let loaded = try Ensemble.load(directory: model)
+      predictions = try loaded.predict(dataset, threads: data.threads)
+      summary = loaded.summary
       try Submission.check(ids: dataset.ids, predictions: predictions)
     } else {
       let trained = try BoostedModel.load(from: model)
       predictions = try trained.predict(dataset, threads: data.threads)
-      trees = trained.trees.count
+      summary = "\(trained.trees.count) trees"
     }
     let seconds = Date().timeIntervalSince(start)
     try PredictionsCSV.write(ids: dataset.ids, predictions: predictions, to: out)
-    Console.log("predicted \(dataset.rowCount) rows with \(trees) trees in \(String(format: "%.2f", seconds)) s")
+    Console.log("predicted \(dataset.rowCount) rows with \(summary) in \(String(format: "%.2f", seconds)) s")
   }
 }
 
@@ -109,10 +109,9 @@ struct ExportCommand: AsyncParsableCommand {
       }
       return id
     }
-    let store = try Study.open(path: study)
+    let store = try Study.open(study)
     let dataset = try data.load().dataset
-    let ensemble = try Ensemble.export(
-      trials: ids, study: store, dataset: dataset, directory: out, threads: data.threads, log: Console.log)
+    let ensemble = try store.export(trials: ids, dataset: dataset, directory: out, threads: data.threads, log: Console.log)
     print("exported \(ensemble.members.count) models to \(out) (ensemble.json, model-<trial>.smm, model-<trial>.txt)")
   }
 }

@@ -46,14 +46,14 @@ import Testing
     var sampler = try GFlowNetSampler(space: Self.space, fixed: [:], beta: 10, seed: 2, settings: Self.settings())
     let before = sampler.propose(60, existing: [])
     // Reward high learning rates: score = learning rate × 3 (so β · score spans 0…9).
-    sampler.observe(before.map { ($0, $0.values["learning_rate"]! * 30) })
+    sampler.learn(before.map { ($0, $0.values["learning_rate"]! * 30) })
     let after = sampler.propose(60, existing: Set(before))
     func mean(_ cs: [TrialConfiguration]) -> Double { cs.map { $0.values["learning_rate"]! }.reduce(0, +) / Double(cs.count) }
     #expect(mean(after) > mean(before) + 0.05, "before \(mean(before)), after \(mean(after))")
     // The learned state round-trips.
     var resumed = try GFlowNetSampler(space: Self.space, fixed: [:], beta: 10, seed: 2, settings: Self.settings())
-    try resumed.restore(sampler.state())
-    #expect(resumed.state() == sampler.state())
+    try resumed.restore(#require(sampler.savedState()))
+    #expect(resumed.savedState() == sampler.savedState())
   }
 
   /// Two families of models: the learning rate's lower half predicts one way, the upper half another
@@ -65,7 +65,7 @@ import Testing
     func sampler(pool: Int) throws -> (GFlowNetSampler, Set<TrialConfiguration>) {
       var s = try GFlowNetSampler(space: Self.space, fixed: [:], beta: 10, seed: 5, settings: Self.settings(), diversityPool: pool)
       let first = s.propose(60, existing: [])
-      s.observe(first.map { ($0, 0.2) })
+      s.learn(first.map { ($0, 0.2) })
       s.observeOutputs(
         first, correlations: first.map { a in first.map { b in a == b ? 1 : family(a) == family(b) ? 0.95 : 0.2 } },
         ranking: first.map { Double(family($0)) + $0.values["learning_rate"]! })
@@ -89,7 +89,7 @@ import Testing
     arguments += ["--sampler", "gfn", "--batch", "2", "--diversity-pool", "3"]
     let first = try CommandLineTool.run(arguments)
     #expect(first.status == 0, "\(first.stderr)")
-    let study = try Study.open(path: dir.file("s.sqlite"))
+    let study = try SQLiteStudyStore.open(path: dir.file("s.sqlite"))
     #expect(try study.progress().done == 5)
     #expect(try study.trials().filter { $0.sampler == "gfn" }.count == 4)
     let state = try #require(try study.samplerState("gfn"))

@@ -31,7 +31,7 @@ import Testing
   }
 
   static func splitsDone(_ path: String) -> Int {
-    (try? Study.open(path: path).progress().splitsDone) ?? 0
+    (try? SQLiteStudyStore.open(path: path).progress().splitsDone) ?? 0
   }
 
   @Test func killedMidRunThenResumedLosesNothingAndRepeatsNothing() throws {
@@ -44,7 +44,7 @@ import Testing
     #expect(miner.isRunning, "the run must still be going when killed")
     kill(miner.processIdentifier, SIGKILL)
     miner.waitUntilExit()
-    let study = try Study.open(path: dir.file("s.sqlite"))
+    let study = try SQLiteStudyStore.open(path: dir.file("s.sqlite"))
     let before = try study.trials()
     #expect(before.count == 11)
     var stored: [[Int]: [Float]] = [:]
@@ -55,7 +55,7 @@ import Testing
 
     let resumed = try CommandLineTool.run(arguments)
     #expect(resumed.status == 0, "\(resumed.stderr)")
-    let after = try Study.open(path: dir.file("s.sqlite"))
+    let after = try SQLiteStudyStore.open(path: dir.file("s.sqlite"))
     #expect(try after.trials() == before, "the same configurations, none re-sampled")
     let final = try after.progress()
     #expect(final.done == 11 && final.splitsDone == 22 && final.running == 0)
@@ -79,7 +79,7 @@ import Testing
     kill(miner.processIdentifier, SIGINT)
     miner.waitUntilExit()
     #expect(miner.terminationStatus == 130)
-    let progress = try Study.open(path: dir.file("s.sqlite")).progress()
+    let progress = try SQLiteStudyStore.open(path: dir.file("s.sqlite")).progress()
     #expect(progress.running == 0, "the claimed split was given back")
     #expect(progress.splitsDone >= 2 && progress.splitsDone < progress.splitsTotal)
   }
@@ -98,7 +98,7 @@ import Testing
     first.waitUntilExit()
     second.waitUntilExit()
     #expect(first.terminationStatus == 0 && second.terminationStatus == 0)
-    let study = try Study.open(path: dir.file("s.sqlite"))
+    let study = try SQLiteStudyStore.open(path: dir.file("s.sqlite"))
     let progress = try study.progress()
     #expect(progress.done == 9 && progress.splitsDone == 18)
     #expect(try study.claimCounts().values.allSatisfy { $0 == 1 })
@@ -161,7 +161,7 @@ import Testing
     defer { dir.remove() }
     let mine = try MiningProcessTests.prepare(dir, trials: 1)
     #expect(try CommandLineTool.run(mine).status == 0)
-    let study = try Study.open(path: dir.file("s.sqlite"))
+    let study = try SQLiteStudyStore.open(path: dir.file("s.sqlite"))
     var stored = try #require(try study.predictions(trial: 2, split: 1))
     stored[0] += 0.5
     let blob = stored.map { Float16($0) }.withUnsafeBytes { Data($0) }
@@ -184,10 +184,10 @@ import Testing
     defer { dir.remove() }
     let mine = try MiningProcessTests.prepare(dir, trials: 3)
     #expect(try CommandLineTool.run(mine).status == 0)
-    let study = try Study.open(path: dir.file("s.sqlite"))
+    let study = try SQLiteStudyStore.open(path: dir.file("s.sqlite"))
     let benchmark = try study.trials().first { $0.isBenchmark }!
     var csv = "id,numerai_meta_model\nnot_in_the_study,0.5\n"
-    for (s, split) in try study.splitTargets().enumerated() {
+    for (s, split) in try study.layout().splitTargets.enumerated() {
       #expect(split.ids.count == split.labels.count && !split.ids.isEmpty)
       let predictions = try study.predictions(trial: benchmark.id, split: s)!
       for (id, p) in zip(split.ids, predictions) { csv += "\(id),\(Double(p))\n" }

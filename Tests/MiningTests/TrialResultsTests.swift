@@ -15,14 +15,22 @@ import Testing
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
     let labels: [Float] = [0, 0.25, 0.75, 1, 1, 0.5, 0.25, 0]
-    let study = try Study.create(
-      path: dir.file("s.sqlite"), fingerprint: StudyFingerprint(files: ["x"], rows: 8, eras: 2, features: ["f"]),
+    let layout = StudyLayout(
+      fingerprint: StudyFingerprint(files: ["x"], rows: 8, eras: 2, features: ["f"]),
       splits: [EraSplit(trainEras: ["0000"], testEras: ["0001", "0002"])],
       splitTargets: [SplitTargets(eras: ["0001", "0002"], rowsPerEra: [4, 4], labels: labels, ids: (1...8).map { "n\($0)" })],
-      benchmark: TrialConfiguration(values: ["num_leaves": 15], target: "target"), benchmarkParameters: BoostingParameters())
-    let trial = try study.add([TrialConfiguration(values: ["num_leaves": 4], target: "target")], sampler: "uniform")[0]
-    #expect(try study.complete(trial: 1, split: 0, predictions: labels.map(Double.init), seconds: 1))
-    #expect(try study.complete(trial: trial, split: 0, predictions: [0.5, 0.5, 0.5, 0.5, 0.9, 0.6, 0.3, 0.1], seconds: 1))
+      benchmarkParameters: BoostingParameters(), scoringTarget: "target")
+    let store = try SQLiteStudyStore.create(
+      path: dir.file("s.sqlite"), layout: layout, benchmark: TrialConfiguration(values: ["num_leaves": 15], target: "target"),
+      engine: "gbdt")
+    let trial = try store.addTrials(
+      [TrialConfiguration(values: ["num_leaves": 4], target: "target")], sampler: "uniform", engine: "gbdt", sampledLimit: 1)[0]
+    let me = StudyWorker.current
+    #expect(try store.complete(SplitClaim(trial: 1, split: 0, owner: me.identity), predictions: labels.map(Double.init), seconds: 1))
+    #expect(
+      try store.complete(
+        SplitClaim(trial: trial, split: 0, owner: me.identity), predictions: [0.5, 0.5, 0.5, 0.5, 0.9, 0.6, 0.3, 0.1], seconds: 1))
+    let study = try Study(store: store)
     let results = try TrialResults.compute(study)
     let benchmark = results.first { $0.isBenchmark }!
     let mined = results.first { !$0.isBenchmark }!
@@ -34,6 +42,6 @@ import Testing
     // Every value is finite or absent, so the results encode as JSON.
     let json = try JSONEncoder().encode(results)
     #expect(!json.isEmpty)
-    #expect(try study.splitTargets()[0].ids == (1...8).map { "n\($0)" })
+    #expect(study.layout.splitTargets[0].ids == (1...8).map { "n\($0)" })
   }
 }

@@ -9,7 +9,7 @@ import Testing
     benchmarkCorrelation: Double? = 0.4, isBenchmark: Bool = false
   ) -> TrialResult {
     var r = TrialResult(
-      id: 1, isBenchmark: isBenchmark, sampler: "uniform", status: "done", config: [:], target: "target",
+      id: 1, isBenchmark: isBenchmark, sampler: "uniform", status: .done, config: [:], target: "target",
       mmcAgainst: "benchmark", beatsBenchmark: false, perEraCorr: [:])
     r.validationCorr = validation.corr
     r.validationSharpe = validation.sharpe

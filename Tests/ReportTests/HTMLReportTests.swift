@@ -12,7 +12,7 @@ import Testing
 @Suite struct HTMLReportTests {
   static func trial(_ id: Int, validation: Double, test: Double, benchmark: Bool = false, beats: Bool = false, target: String = "target") -> TrialResult {
     var r = TrialResult(
-      id: id, isBenchmark: benchmark, sampler: benchmark ? "benchmark" : "uniform", status: "done",
+      id: id, isBenchmark: benchmark, sampler: benchmark ? "benchmark" : "uniform", status: .done,
       config: ["num_leaves": Double(4 * id), "learning_rate": 0.001 * pow(10, Double(id))], target: target,
       mmcAgainst: "benchmark", beatsBenchmark: beats, perEraCorr: ["0001": 0.01 * Double(id), "0002": -0.005, "0003": 0.02])
     r.validationSharpe = validation

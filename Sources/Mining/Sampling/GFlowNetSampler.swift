@@ -24,6 +24,11 @@ public struct GFlowNetSampler: ConfigurationSampler {
   public let fixed: [String: Double]
   /// Reward sharpness: R = exp(β · score).
   public let beta: Double
+  /// The score rewarded for a finished trial.
+  public let reward: TrialReward
+  /// Configurations per round (the policy trains after each).
+  public let batchSize: Int?
+  public var observesResults: Bool { true }
   /// The levels of each parameter (each a contiguous run of grid values), then the targets.
   let levels: [[[Double]]]
   var learner: ConfigurationLearner
@@ -37,12 +42,14 @@ public struct GFlowNetSampler: ConfigurationSampler {
   public var name: String { "gfn" }
 
   public init(
-    space: SearchSpace, fixed: [String: Double], beta: Double = 10, seed: UInt64,
-    settings: ConfigurationLearner.Settings? = nil, diversityPool: Int = 1
+    space: SearchSpace, fixed: [String: Double], beta: Double = 10, seed: UInt64, reward: TrialReward = TrialReward(),
+    batch: Int = 8, settings: ConfigurationLearner.Settings? = nil, diversityPool: Int = 1
   ) throws {
     self.space = space
     self.fixed = fixed
     self.beta = beta
+    self.reward = reward
+    batchSize = batch
     self.diversityPool = diversityPool
     var levels: [[[Double]]] = space.parameters.map { p in
       let n = min(32, p.values.count)
@@ -159,7 +166,20 @@ public struct GFlowNetSampler: ConfigurationSampler {
     bestOutputs = rows.indices.sorted { ranking[rows[$0]] > ranking[rows[$1]] }.prefix(20).map { assignments[$0] }
   }
 
-  public mutating func observe(_ results: [(TrialConfiguration, Double)]) {
+  /// Learns from finished trials: their rewards and, with a diversity pool, how alike their predictions are.
+  public mutating func observe(_ history: StudyHistory) throws {
+    learn(history.finished.compactMap { e in reward.score(e.result, benchmark: history.benchmark).map { (e.configuration, $0) } })
+    guard diversityPool > 1 else { return }
+    let predictions = try history.finished.map { try history.outOfFoldPredictions($0) }
+    let rows = predictions.first?.count ?? 0
+    observeOutputs(
+      history.finished.map(\.configuration),
+      correlations: DiverseSelection.correlations(predictions, stride: max(1, rows / 100_000)),
+      ranking: history.finished.map { $0.result.wholeSharpe ?? -.infinity })
+  }
+
+  /// Learns from scored configurations (score: higher is better; the reward is exp(β · score)).
+  public mutating func learn(_ results: [(TrialConfiguration, Double)]) {
     for (c, score) in results where score.isFinite {
       guard let a = assignment(of: c) else { continue }
       try? learner.observe(a, logReward: beta * score)
@@ -168,8 +188,8 @@ public struct GFlowNetSampler: ConfigurationSampler {
   }
 
   /// The policy's parameters, for the study.
-  public func state() -> [UInt8] { learner.serializedPolicy() }
+  public func savedState() -> [UInt8]? { learner.serializedPolicy() }
 
   /// Continues from parameters saved in the study.
-  public mutating func restore(_ bytes: [UInt8]) throws { try learner.restorePolicy(bytes) }
+  public mutating func restore(_ state: [UInt8]) throws { try learner.restorePolicy(state) }
 }

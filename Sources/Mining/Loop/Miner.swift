@@ -1,0 +1,94 @@
+import Foundation
+import NumeraiData
+import Scoring
+import Synchronization
+
+/// Trains a study's split runs, `jobs` at a time, until none is left to claim or a stop is requested, storing
+/// each finished run at once.
+///
+/// Any number of miners (threads here, processes, hosts) can work on one study: each run is claimed as a lease
+/// before training (`StudyStore`), renewed by a heartbeat while training, so none is trained twice and none is
+/// lost; a run whose lease expired is claimed again. Stopping gives the claimed runs back.
+final class Miner: Sendable {
+  let study: Study
+  let stages: FeatureStages
+  let trainer: any ModelTrainer
+  let worker: StudyWorker
+  private let trainRows: [[Int]]
+  private let testRows: [[Int]]
+  /// How long a claim lasts without a heartbeat, and how often a training renews it.
+  static let lease: TimeInterval = 120
+  static let heartbeatInterval: TimeInterval = 10
+
+  init(study: Study, dataset: Dataset, trainer: any ModelTrainer, worker: StudyWorker = .current) throws {
+    self.study = study
+    self.trainer = trainer
+    self.worker = worker
+    stages = FeatureStages(dataset: dataset)
+    func rows(_ eras: [String]) throws -> [Int] {
+      try dataset.rows(ofEras: eras.map { label in
+        guard let e = dataset.eraIndex(of: label) else { throw MiningError("the data has no era \(label) of the study's splits") }
+        return e
+      })
+    }
+    trainRows = try study.layout.splits.map { try rows($0.trainEras) }
+    testRows = try study.layout.splits.map { try rows($0.testEras) }
+  }
+
+  /// Trains until every run of every stored trial is done or `shouldStop` turns true; `finished` is called
+  /// after each stored run.
+  func run(
+    jobs: Int, threads: Int, shouldStop: @escaping @Sendable () -> Bool, finished: @escaping @Sendable (SplitClaim) -> Void
+  ) throws {
+    let trials = Dictionary(uniqueKeysWithValues: try study.store.trials().map { ($0.id, $0) })
+    let failure = Mutex<(any Error)?>(nil)
+    DispatchQueue.concurrentPerform(iterations: max(1, jobs)) { _ in
+      while !shouldStop() && failure.withLock({ $0 == nil }) {
+        do {
+          guard let claim = try study.store.claim(for: worker, lease: Self.lease), let trial = trials[claim.trial] else { return }
+          if try train(claim, trial: trial, threads: threads, shouldStop: shouldStop) { finished(claim) }
+        } catch {
+          failure.withLock { if $0 == nil { $0 = error } }
+        }
+      }
+    }
+    if let error = failure.withLock({ $0 }) { throw error }
+  }
+
+  /// Trains one claimed run and stores its predictions; gives the claim back and returns false if stopped.
+  private func train(_ claim: SplitClaim, trial: StoredTrial, threads: Int, shouldStop: @escaping @Sendable () -> Bool) throws
+    -> Bool
+  {
+    let start = Date()
+    let dataset = try stages.stage(trial.configuration.features).dataset
+    guard dataset.targetIndex(named: trial.configuration.target) != nil else {
+      throw MiningError("trial \(trial.id) trains on target '\(trial.configuration.target)', which the data lacks")
+    }
+    do {
+      let model = try trainer.fit(
+        dataset, rows: trainRows[claim.split], configuration: trial.configuration, threads: threads,
+        shouldStop: heartbeating(claim, shouldStop))
+      let predictions = try model.predict(dataset, rows: testRows[claim.split], threads: threads)
+      try study.store.complete(claim, predictions: predictions, seconds: Date().timeIntervalSince(start))
+      return true
+    } catch is CancellationError {
+      try study.store.release(claim)
+      return false
+    }
+  }
+
+  /// `shouldStop` that also renews the claim's lease every `heartbeatInterval` seconds.
+  private func heartbeating(_ claim: SplitClaim, _ shouldStop: @escaping @Sendable () -> Bool) -> @Sendable () -> Bool {
+    let lastBeat = Mutex(Date())
+    let store = study.store
+    return {
+      let due = lastBeat.withLock { last in
+        guard Date().timeIntervalSince(last) > Self.heartbeatInterval else { return false }
+        last = Date()
+        return true
+      }
+      if due { _ = try? store.heartbeat(claim, lease: Self.lease) }
+      return shouldStop()
+    }
+  }
+}

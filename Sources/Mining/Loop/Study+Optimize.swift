@@ -1,0 +1,70 @@
+import Foundation
+import NumeraiData
+
+/// How much to mine and how wide.
+public struct MiningBudget: Sendable {
+  /// Sampled configurations the study should hold (besides the benchmark).
+  public var trials: Int
+  /// Split runs trained at the same time.
+  public var jobs: Int
+  /// Threads per run.
+  public var threadsPerJob: Int
+
+  public init(trials: Int, jobs: Int = 1, threadsPerJob: Int = 1) {
+    self.trials = trials
+    self.jobs = jobs
+    self.threadsPerJob = threadsPerJob
+  }
+}
+
+extension Study {
+  /// Mines until the study holds `budget.trials` sampled configurations, all trained, or `shouldStop` turns
+  /// true (claimed runs are then given back): the benchmark first, then rounds of propose → store → train →
+  /// observe. The sampler's state is restored from the study first and saved after every observation, so the
+  /// same call resumes. Several processes may optimize one study at once. Returns whether it was stopped.
+  @discardableResult
+  public func optimize(
+    dataset: Dataset, sampler: inout some ConfigurationSampler, trainer: (any ModelTrainer)? = nil, budget: MiningBudget,
+    shouldStop: @escaping @Sendable () -> Bool = { false }, onSplitFinished: @escaping @Sendable (SplitClaim) -> Void = { _ in }
+  ) throws -> Bool {
+    let miner = try Miner(
+      study: self, dataset: dataset, trainer: trainer ?? GBDTModelTrainer(base: layout.benchmarkParameters))
+    if let state = try store.samplerState(sampler.name) { try sampler.restore(state) }
+    while true {
+      try miner.run(jobs: budget.jobs, threads: budget.threadsPerJob, shouldStop: shouldStop, finished: onSplitFinished)
+      if shouldStop() { return true }
+      try observe(&sampler)
+      let added = try propose(&sampler, budget: budget.trials, engine: miner.trainer.engine)
+      if added == 0, try !hasPendingRuns() { return false }
+    }
+  }
+
+  /// Tells the sampler every finished trial and saves its state.
+  private func observe(_ sampler: inout some ConfigurationSampler) throws {
+    if sampler.observesResults {
+      let results = try results()
+      let configurations = Dictionary(uniqueKeysWithValues: try store.trials().map { ($0.id, $0.configuration) })
+      let finished = results.filter { !$0.isBenchmark && $0.status == .done }.compactMap { r in
+        configurations[r.id].map { StudyHistory.Entry(configuration: $0, result: r) }
+      }
+      try sampler.observe(
+        StudyHistory(
+          finished: finished, benchmark: results.first(where: \.isBenchmark), loadPredictions: outOfFoldPredictions(trial:)))
+    }
+    if let state = sampler.savedState() { try store.saveSamplerState(sampler.name, state) }
+  }
+
+  /// Stores the sampler's next round (capped at the budget); returns how many were new.
+  private func propose(_ sampler: inout some ConfigurationSampler, budget: Int, engine: String) throws -> Int {
+    let existing = try store.trials()
+    let sampled = existing.filter { !$0.isBenchmark }.count
+    guard sampled < budget else { return 0 }
+    let count = min(budget, sampled + (sampler.batchSize ?? budget)) - sampled
+    let proposals = sampler.propose(count, existing: Set(existing.map(\.configuration)))
+    return try store.addTrials(proposals, sampler: sampler.name, engine: engine, sampledLimit: budget).count
+  }
+
+  private func hasPendingRuns() throws -> Bool {
+    try store.splitRuns().contains { $0.state == .pending }
+  }
+}

@@ -1,0 +1,86 @@
+import Boosting
+import Foundation
+import NumeraiData
+import Scoring
+
+/// A mining study: a store and the layout it was created with (Optuna's `Study`: built on a storage, it owns
+/// the loop, `optimize`). The command line is a thin shell over this type.
+public final class Study: Sendable {
+  public let store: any StudyStore
+  /// What was fixed at creation: fingerprint, splits, split targets, benchmark parameters, scoring target.
+  public let layout: StudyLayout
+
+  public init(store: any StudyStore) throws {
+    self.store = store
+    layout = try store.layout()
+  }
+
+  /// Opens an existing study: a SQLite file path.
+  public static func open(_ location: String) throws -> Study {
+    try Study(store: try StudyStores.open(location))
+  }
+
+  /// Creates the study on `dataset` (or opens it after checking it was made on the same data): `splits` over
+  /// its eras, the benchmark as trial 1 scored on `benchmark.target`.
+  public static func create(
+    _ location: String, dataset: Dataset, files: [String], splits: [EraSplit], benchmark: TrialConfiguration,
+    engine: String = GBDTModelTrainer.engineName
+  ) throws -> Study {
+    guard let target = dataset.targetIndex(named: benchmark.target) else { throw MiningError("the data has no target column") }
+    let layout = StudyLayout(
+      fingerprint: StudyFingerprint(
+        files: files.map { URL(fileURLWithPath: $0).lastPathComponent }, rows: dataset.rowCount, eras: dataset.eras.count,
+        features: dataset.featureNames),
+      splits: splits, splitTargets: splitTargets(dataset: dataset, splits: splits, target: target),
+      benchmarkParameters: try benchmark.parameters(over: BoostingParameters()), scoringTarget: benchmark.target)
+    return try Study(store: try StudyStores.create(location, layout: layout, benchmark: benchmark, engine: engine))
+  }
+
+  /// The study's split layout for new studies: the test rows' eras, counts, ids and scoring labels.
+  public static func splitTargets(dataset: Dataset, splits: [EraSplit], target: Int) -> [SplitTargets] {
+    splits.map { split in
+      let eras = split.testEras.compactMap { dataset.eraIndex(of: $0) }
+      let rows = dataset.rows(ofEras: eras)
+      let column = dataset.targets.column(target)
+      return SplitTargets(
+        eras: eras.map { dataset.eras[$0] }, rowsPerEra: eras.map { dataset.eraRanges[$0].count },
+        labels: rows.map { column[$0] }, ids: rows.map { dataset.ids[$0] })
+    }
+  }
+
+  /// Every trial's scores (`TrialResults.compute`).
+  public func results(metaModel: [[Double]]? = nil) throws -> [TrialResult] {
+    try TrialResults.compute(self, metaModel: metaModel)
+  }
+
+  /// A trial's out-of-fold predictions over every split, in split order; nil until all are done.
+  public func outOfFoldPredictions(trial: Int) throws -> [Float]? {
+    try store.outOfFoldPredictions(trial: trial, splitCount: layout.splits.count)
+  }
+
+  /// All eras the splits cover, sorted.
+  public var eras: [String] { Array(Set(layout.splits.flatMap { $0.trainEras + $0.testEras })).sorted() }
+}
+
+/// Stores by location.
+public enum StudyStores {
+  /// The store at `location` (a SQLite file path).
+  public static func open(_ location: String) throws -> any StudyStore {
+    try refuseUnsupported(location)
+    return try SQLiteStudyStore.open(path: location)
+  }
+
+  /// Creates (or opens, after the fingerprint check) the store at `location`.
+  public static func create(_ location: String, layout: StudyLayout, benchmark: TrialConfiguration, engine: String) throws
+    -> any StudyStore
+  {
+    try refuseUnsupported(location)
+    return try SQLiteStudyStore.create(path: location, layout: layout, benchmark: benchmark, engine: engine)
+  }
+
+  private static func refuseUnsupported(_ location: String) throws {
+    if let scheme = location.range(of: "://").map({ String(location[..<$0.lowerBound]) }) {
+      throw MiningError("--study \(scheme)://…: this build stores studies in SQLite files only; expected a file path")
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import NumeraiData
+
+extension Study {
+  /// Exports `trials` as an ensemble into `directory`: for each, first the safety check (a refit on the last
+  /// fold reproduces the stored predictions within Float16 precision), then a refit on all labelled rows, saved
+  /// with its feature stage.
+  public func export(trials ids: [Int], dataset: Dataset, directory: String, threads: Int, log: (String) -> Void) throws
+    -> Ensemble
+  {
+    let trials = try store.trials()
+    let stages = FeatureStages(dataset: dataset)
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    var members: [Ensemble.Member] = []
+    for id in ids {
+      guard let trial = trials.first(where: { $0.id == id }) else {
+        throw MiningError("\(store.location) has no trial \(id) (trials are 1…\(trials.count))")
+      }
+      let stage = try stages.stage(trial.configuration.features)
+      let trainer = try ModelTrainers.trainer(trial.engine, base: layout.benchmarkParameters)
+      try checkReproduces(trial, trainer: trainer, dataset: stage.dataset, threads: threads)
+      log("trial \(id): refit on the last fold reproduces its stored predictions")
+      members.append(try refit(trial, trainer: trainer, stage: stage, directory: directory, threads: threads, log: log))
+    }
+    let ensemble = Ensemble(members: members, featureNames: dataset.featureNames)
+    try ensemble.write(into: directory)
+    return ensemble
+  }
+
+  /// The safety check: a refit on the last split reproduces the study's predictions of its test rows.
+  private func checkReproduces(_ trial: StoredTrial, trainer: any ModelTrainer, dataset: Dataset, threads: Int) throws {
+    guard let last = layout.splits.indices.last else { throw MiningError("\(store.location) has no splits") }
+    guard let stored = try store.predictions(trial: trial.id, split: last) else {
+      throw MiningError("trial \(trial.id) has not finished its last split; mine it first")
+    }
+    func rows(_ eras: [String]) -> [Int] { dataset.rows(ofEras: eras.compactMap { dataset.eraIndex(of: $0) }) }
+    let model = try trainer.fit(
+      dataset, rows: rows(layout.splits[last].trainEras), configuration: trial.configuration, threads: threads, shouldStop: { false })
+    let again = try model.predict(dataset, rows: rows(layout.splits[last].testEras), threads: threads)
+    let mismatches = zip(again, stored).filter { Float(Float16(Float($0))) != $1 }.count
+    guard again.count == stored.count, mismatches == 0 else {
+      throw MiningError(
+        "safety check failed for trial \(trial.id): the refit on the last fold differs from the study's predictions in \(mismatches) of \(stored.count) rows (was the study mined on this data?)"
+      )
+    }
+  }
+
+  /// Refits a trial on every row and saves the model and its feature stage into `directory`.
+  private func refit(
+    _ trial: StoredTrial, trainer: any ModelTrainer, stage: FittedStage, directory: String, threads: Int, log: (String) -> Void
+  ) throws -> Ensemble.Member {
+    let model = try trainer.fit(
+      stage.dataset, rows: Array(0..<stage.dataset.rowCount), configuration: trial.configuration, threads: threads,
+      shouldStop: { false })
+    let files = try model.save(into: directory, name: "model-\(trial.id)")
+    let featuresFile = Ensemble.featuresFile(stage.transform.spec)
+    try stage.transform.encoded().write(to: URL(fileURLWithPath: directory + "/" + featuresFile), options: .atomic)
+    log("trial \(trial.id): refit on \(model.trainingRows) labelled rows, \(model.summary)")
+    return Ensemble.Member(
+      trial: trial.id, file: files[0], lightGBMFile: files.count > 1 ? files[1] : "", target: trial.configuration.target,
+      configuration: trial.configuration.values, engine: trainer.engine, features: stage.transform.spec,
+      featuresFile: featuresFile)
+  }
+}
