@@ -140,9 +140,14 @@ import Testing
     let export = try CommandLineTool.run(["export", "--study", dir.file("s.sqlite"), "--trials", "2,3", "--out", dir.file("ens")] + data)
     #expect(export.status == 0, "\(export.stderr)")
     #expect(export.stderr.contains("trial 2: refit on the last fold reproduces its"))
-    for file in ["ensemble.json", "model-2.smm", "model-2.txt", "model-3.smm", "model-3.txt"] {
+    for file in ["ensemble.json", "model-2.smm", "model-2.txt", "model-3.smm", "model-3.txt", "features-raw.json"] {
       #expect(FileManager.default.fileExists(atPath: dir.file("ens/\(file)")), "\(file)")
     }
+    let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("ens/ensemble.json")))) as! [String: Any]
+    let members = manifest["members"] as! [[String: Any]]
+    #expect(members.map { $0["engine"] as? String } == ["gbdt", "gbdt"])
+    #expect(members.map { $0["features"] as? String } == ["raw", "raw"])
+    #expect(members.map { $0["featuresFile"] as? String } == ["features-raw.json", "features-raw.json"])
     let predict = try CommandLineTool.run(
       ["predict", "--model", dir.file("ens"), "--data", dir.file("d_validation.parquet"), "--out", dir.file("sub.csv")])
     #expect(predict.status == 0, "\(predict.stderr)")
@@ -154,6 +159,16 @@ import Testing
     let values = rows.map { Double($0[1])! }
     #expect(values.allSatisfy { $0 > 0 && $0 < 1 })
     #expect(Set(values).count > 100)
+    // An ensemble written before engines and feature stages were recorded predicts the same.
+    let legacy = members.map { m in m.filter { !["engine", "features", "featuresFile"].contains($0.key) } }
+    var old = manifest
+    old["members"] = legacy
+    try JSONSerialization.data(withJSONObject: old).write(to: URL(fileURLWithPath: dir.file("ens/ensemble.json")))
+    try FileManager.default.removeItem(atPath: dir.file("ens/features-raw.json"))
+    let again = try CommandLineTool.run(
+      ["predict", "--model", dir.file("ens"), "--data", dir.file("d_validation.parquet"), "--out", dir.file("sub2.csv")])
+    #expect(again.status == 0, "\(again.stderr)")
+    #expect(try String(contentsOfFile: dir.file("sub2.csv"), encoding: .utf8) == String(contentsOfFile: dir.file("sub.csv"), encoding: .utf8))
   }
 
   @Test func aTamperedStudyFailsTheSafetyCheck() throws {
