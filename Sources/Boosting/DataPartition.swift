@@ -27,7 +27,7 @@ final class DataPartition {
   private(set) var byteCount = 0
   let threads: Int
 
-  /// Entries × words below which a pass runs on one thread: waking workers costs more.
+  /// Records × words (or × bytes, for histograms) below which a pass runs on one thread: waking workers costs more.
   static let parallelWork = 262_144
 
   /// A partition of the training rows `rows` (dataset row indices, training position k is `rows[k]`).
@@ -66,7 +66,9 @@ final class DataPartition {
     let begin = leafBegin[leaf]
     let count = leafEnd[leaf] - begin
     let stride = recordWords * 8
-    return buffers[bufferOfLeaf[leaf]].withUnsafeBytes { bytes in body(bytes.baseAddress! + begin * stride, count, stride) }
+    return buffers[bufferOfLeaf[leaf]].withUnsafeBytes { bytes in
+      body(bytes.baseAddress! + begin * stride, count, stride)
+    }
   }
 
   // MARK: - Packing
@@ -90,7 +92,8 @@ final class DataPartition {
     let base = UnsafeRawPointer(features.baseAddress).assumingMemoryBound(to: UInt8.self)
     let dataWords = (byteCount + 7) / 8
     let columnStarts = zeroColumn.withUnsafeBufferPointer { zeros in
-      (0..<(dataWords * 24)).map { i in i < sampled.count ? base + columns[sampled[i]] * rowsInData : zeros.baseAddress! }
+      (0..<(dataWords * 24)).map { i in i < sampled.count ? base + columns[sampled[i]] * rowsInData : zeros.baseAddress!
+      }
     }
     packFeatures(columnStarts)
     bufferOfLeaf = [0]
@@ -193,7 +196,9 @@ final class DataPartition {
               let n = range.count
               return (range.lowerBound + chunk * n / chunks)..<(range.lowerBound + (chunk + 1) * n / chunks)
             }
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in leftCounts[chunk] = mover.countLeft(bounds(chunk)) }
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+              leftCounts[chunk] = mover.countLeft(bounds(chunk))
+            }
             let totalLeft = leftCounts.reduce(0, +)
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
               let part = bounds(chunk)

@@ -15,8 +15,6 @@ final class LeafHistograms {
   private(set) var featureCount = 0
   let threads: Int
 
-  /// Entries × bytes below which a pass runs on one thread: waking workers costs more.
-  static let parallelWork = 262_144
   /// Cells of one packed byte's joint histogram (5³).
   static let cellsPerByte = 125
 
@@ -81,7 +79,7 @@ final class LeafHistograms {
           let table = JointTables(records: records, count: count, stride: stride, byteCount: byteCount)
           let out = HistogramOutput(gradients: hg.baseAddress! + offset, counts: hc.baseAddress! + offset)
           // Threads only pay off on large leaves.
-          let chunks = count * byteCount >= Self.parallelWork ? min(threads, byteCount) : 1
+          let chunks = count * byteCount >= DataPartition.parallelWork ? min(threads, byteCount) : 1
           DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             let bytes = (chunk * byteCount / chunks)..<((chunk + 1) * byteCount / chunks)
             table.build(bytes: bytes, featureCount: featureCount, into: out)
@@ -122,15 +120,18 @@ private struct JointTables: @unchecked Sendable {
     let second = table + (sets - 1) * size
     accumulate(bytes: bytes, into: table, second)
     for b in 0..<bytes.count {
-      fold(table + b * Self.cells, sets == 2 ? second + b * Self.cells : nil, byte: bytes.lowerBound + b,
+      fold(
+        table + b * Self.cells, sets == 2 ? second + b * Self.cells : nil, byte: bytes.lowerBound + b,
         featureCount: featureCount, into: out)
     }
   }
 
   /// Hot loop: adds each record's (gradient, 1) to the cell of each of its packed `bytes`; even records into
   /// `first`, odd ones into `second` (which may be `first`).
-  private func accumulate(bytes: Range<Int>, into first: UnsafeMutablePointer<SIMD2<Double>>,
-    _ second: UnsafeMutablePointer<SIMD2<Double>>) {
+  private func accumulate(
+    bytes: Range<Int>, into first: UnsafeMutablePointer<SIMD2<Double>>,
+    _ second: UnsafeMutablePointer<SIMD2<Double>>
+  ) {
     let owned = bytes.count
     let lower = bytes.lowerBound
     let cells = Self.cells
@@ -156,8 +157,10 @@ private struct JointTables: @unchecked Sendable {
 
   /// Sums packed byte `byte`'s joint table (`first` plus `second` if any) into its (up to) three features'
   /// histograms by value.
-  private func fold(_ first: UnsafePointer<SIMD2<Double>>, _ second: UnsafePointer<SIMD2<Double>>?, byte: Int,
-    featureCount: Int, into out: HistogramOutput) {
+  private func fold(
+    _ first: UnsafePointer<SIMD2<Double>>, _ second: UnsafePointer<SIMD2<Double>>?, byte: Int,
+    featureCount: Int, into out: HistogramOutput
+  ) {
     var sums = (0..<15).map { _ in SIMD2<Double>.zero }
     for c in 0..<LeafHistograms.cellsPerByte {
       let v = second.map { first[c] + $0[c] } ?? first[c]

@@ -23,7 +23,8 @@ final class TreeLearner {
   private var splittable: [[Bool]] = []
 
   init(
-    features: ColumnMajorMatrix<Int8>, columns: [Int], bins: [FeatureBins], rows: [Int32], parameters: BoostingParameters,
+    features: ColumnMajorMatrix<Int8>, columns: [Int], bins: [FeatureBins], rows: [Int32],
+    parameters: BoostingParameters,
     threads: Int
   ) {
     self.features = features
