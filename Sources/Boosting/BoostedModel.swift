@@ -142,7 +142,7 @@ public final class BoostedModel: Sendable, Codable {
       treeTexts.append(t)
     }
     var header = "tree\nversion=v4\nnum_class=1\nnum_tree_per_iteration=1\nlabel_index=0\n"
-    header += "max_feature_idx=\(featureNames.count - 1)\nobjective=regression\n"
+    header += "max_feature_idx=\(featureNames.count - 1)\nobjective=\(parameters.objective.lightGBMName)\n"
     header += "feature_names=\(featureNames.joined(separator: " "))\n"
     header += "feature_infos=\(featureRanges.map { $0.map { "[\($0.lowerBound):\($0.upperBound)]" } ?? "none" }.joined(separator: " "))\n"
     header += "tree_sizes=\(treeTexts.map { String($0.utf8.count) }.joined(separator: " "))\n\n"

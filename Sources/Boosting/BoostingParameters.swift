@@ -1,5 +1,7 @@
 /// Hyperparameters of a boosted-tree model, under LightGBM's names and with LightGBM's defaults.
 public struct BoostingParameters: Sendable, Codable, Hashable {
+  /// The loss (LightGBM's `objective`); L2 regression by default, and in JSON or models saved without one.
+  public var objective = Objective.regression
   public var nEstimators = 100
   public var learningRate = 0.1
   public var numLeaves = 31
@@ -24,7 +26,7 @@ public struct BoostingParameters: Sendable, Codable, Hashable {
 
   /// The names `set(_:to:)` accepts, and their aliases.
   public static let names: [String: String] = [
-    "n_estimators": "n_estimators", "num_iterations": "n_estimators", "num_boost_round": "n_estimators",
+    "objective": "objective", "n_estimators": "n_estimators", "num_iterations": "n_estimators", "num_boost_round": "n_estimators",
     "learning_rate": "learning_rate", "eta": "learning_rate", "num_leaves": "num_leaves", "max_depth": "max_depth",
     "min_child_samples": "min_child_samples", "min_data_in_leaf": "min_child_samples",
     "min_sum_hessian_in_leaf": "min_sum_hessian_in_leaf", "min_child_weight": "min_sum_hessian_in_leaf",
@@ -48,6 +50,7 @@ public struct BoostingParameters: Sendable, Codable, Hashable {
       return v
     }
     switch canonical {
+    case "objective": objective = try Objective(lightGBMName: value)
     case "n_estimators": nEstimators = try int()
     case "learning_rate": learningRate = try double()
     case "num_leaves": numLeaves = try int()
@@ -82,11 +85,29 @@ public struct BoostingParameters: Sendable, Codable, Hashable {
   /// The parameters as LightGBM's `name=value` pairs.
   public var lightGBMPairs: [(String, String)] {
     [
-      ("n_estimators", "\(nEstimators)"), ("learning_rate", "\(learningRate)"), ("num_leaves", "\(numLeaves)"),
+      ("objective", objective.lightGBMName), ("n_estimators", "\(nEstimators)"), ("learning_rate", "\(learningRate)"), ("num_leaves", "\(numLeaves)"),
       ("max_depth", "\(maxDepth)"), ("min_child_samples", "\(minChildSamples)"),
       ("min_sum_hessian_in_leaf", "\(minSumHessianInLeaf)"), ("reg_lambda", "\(regLambda)"),
       ("colsample_bytree", "\(colsampleBytree)"), ("max_bin", "\(maxBin)"), ("seed", "\(seed)"),
     ]
+  }
+}
+
+extension BoostingParameters {
+  /// Decodes parameters stored as JSON or in a saved model; those written before `objective` existed are L2.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    objective = try c.decodeIfPresent(Objective.self, forKey: .objective) ?? .regression
+    nEstimators = try c.decode(Int.self, forKey: .nEstimators)
+    learningRate = try c.decode(Double.self, forKey: .learningRate)
+    numLeaves = try c.decode(Int.self, forKey: .numLeaves)
+    maxDepth = try c.decode(Int.self, forKey: .maxDepth)
+    minChildSamples = try c.decode(Int.self, forKey: .minChildSamples)
+    minSumHessianInLeaf = try c.decode(Double.self, forKey: .minSumHessianInLeaf)
+    regLambda = try c.decode(Double.self, forKey: .regLambda)
+    colsampleBytree = try c.decode(Double.self, forKey: .colsampleBytree)
+    maxBin = try c.decode(Int.self, forKey: .maxBin)
+    seed = try c.decode(UInt64.self, forKey: .seed)
   }
 }
 

@@ -52,23 +52,8 @@ public struct FeatureBins: Sendable, Equatable, Codable {
   /// LightGBM's GreedyFindBin over sorted distinct values.
   static func greedy(values: [Double], counts: [Int], maxBin: Int, total: Int, minDataInBin: Int) -> [Double] {
     let n = values.count
-    func upper(_ x: Double) -> Double { x.nextUp }
+    if n <= maxBin { return fewDistinct(values: values, counts: counts, minDataInBin: minDataInBin) }
     var result: [Double] = []
-    if n <= maxBin {
-      var current = 0
-      for i in 0..<(n - 1) {
-        current += counts[i]
-        if current >= minDataInBin {
-          let value = upper((values[i] + values[i + 1]) / 2)
-          if result.isEmpty || result.last! < value {
-            result.append(value)
-            current = 0
-          }
-        }
-      }
-      result.append(.infinity)
-      return result
-    }
     var maxBin = maxBin
     if minDataInBin > 0 { maxBin = max(1, min(maxBin, total / minDataInBin)) }
     var meanBinSize = Double(total) / Double(maxBin)
@@ -105,8 +90,27 @@ public struct FeatureBins: Sendable, Equatable, Codable {
     }
     binCount += 1
     for i in 0..<(binCount - 1) {
-      let value = upper((upperBounds[i] + lowerBounds[i + 1]) / 2)
+      let value = ((upperBounds[i] + lowerBounds[i + 1]) / 2).nextUp
       if result.isEmpty || result.last! < value { result.append(value) }
+    }
+    result.append(.infinity)
+    return result
+  }
+
+  /// GreedyFindBin's case of no more distinct values than bins: a bound between neighbours once a bin holds
+  /// `minDataInBin` rows.
+  private static func fewDistinct(values: [Double], counts: [Int], minDataInBin: Int) -> [Double] {
+    var result: [Double] = []
+    var current = 0
+    for i in 0..<(values.count - 1) {
+      current += counts[i]
+      if current >= minDataInBin {
+        let value = ((values[i] + values[i + 1]) / 2).nextUp
+        if result.isEmpty || result.last! < value {
+          result.append(value)
+          current = 0
+        }
+      }
     }
     result.append(.infinity)
     return result

@@ -1,11 +1,11 @@
 import Foundation
 import NumeraiData
 
-/// Trains gradient-boosted regression trees (L2 loss) with LightGBM's semantics on a Dataset's int8 columns.
+/// Trains gradient-boosted regression trees with LightGBM's semantics on a Dataset's int8 columns.
 ///
-/// Initial score = mean label; each iteration computes gradients score − label (as Float, like LightGBM's
-/// score_t) with hessian 1, samples a fresh feature subset (colsample_bytree), grows a tree leaf-wise and
-/// adds its shrunk outputs to the scores. The first tree carries the initial score, as in LightGBM's files.
+/// The initial score and each iteration's gradients (as Float, like LightGBM's score_t) come from the
+/// parameters' `Objective` (L2: mean label, score − label, hessian 1); each iteration then samples a fresh
+/// feature subset (colsample_bytree), grows a tree leaf-wise and adds its shrunk outputs to the scores. The first tree carries the initial score, as in LightGBM's files.
 /// Deterministic: the same parameters and seed give bit-identical models for any thread count (every
 /// histogram sum is accumulated by one thread in row order).
 public enum GBDTTrainer {
@@ -40,9 +40,9 @@ public enum GBDTTrainer {
     let learner = TreeLearner(
       features: dataset.features, columns: Array(0..<featureCount), bins: bins, rows: training.map { Int32($0) },
       parameters: parameters, threads: threads)
-    var labelSum = 0.0
-    for y in labels { labelSum += Double(y) }
-    let initScore = labelSum / Double(n)
+    let objective = parameters.objective
+    precondition(objective.constantHessian == 1, "the tree learner takes row counts as hessian sums")
+    let initScore = objective.initialScore(labels: labels)
     var scores = [Double](repeating: initScore, count: n)
     var gradients = [Float](repeating: 0, count: n)
     var trees: [Tree] = []
@@ -51,7 +51,7 @@ public enum GBDTTrainer {
     var rng = SplitMix64(seed: parameters.seed &+ 0x5851_F42D_4C95_7F2D)
     for iteration in 0..<parameters.nEstimators {
       if shouldStop() { throw CancellationError() }
-      for i in 0..<n { gradients[i] = Float(scores[i] - Double(labels[i])) }
+      objective.gradients(scores: scores, labels: labels, into: &gradients)
       let sampled = sampleSize >= usable.count ? usable : rng.sample(sampleSize, from: usable)
       var (tree, leaves) = learner.grow(gradients: gradients, sampled: sampled)
       tree.shrink(parameters.learningRate)

@@ -19,7 +19,8 @@ import Testing
 
   /// Trains LightGBM on `trainPath` for every parameter set; writes `<name>.txt` and `<name>.pred` into `dir`.
   static func trainLightGBM(_ sets: [(String, [String: String])], train: String, predict: String, dir: String, extra: String = "") throws {
-    try PythonPeer.require(modules: ["lightgbm", "pandas", "pyarrow"], packages: ["lightgbm", "pandas", "pyarrow"])
+    try PythonPeer.require(
+      modules: ["lightgbm", "sklearn", "pandas", "pyarrow"], packages: ["lightgbm", "scikit-learn", "pandas", "pyarrow"])
     let json = String(decoding: try JSONSerialization.data(withJSONObject: Dictionary(uniqueKeysWithValues: sets.map { ($0.0, $0.1) })), as: UTF8.self)
     try PythonPeer.run(
       script: """
