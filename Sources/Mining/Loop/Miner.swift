@@ -40,13 +40,13 @@ final class Miner: Sendable {
   func run(
     jobs: Int, threads: Int, shouldStop: @escaping @Sendable () -> Bool, finished: @escaping @Sendable (SplitClaim) -> Void
   ) throws {
-    let trials = Dictionary(uniqueKeysWithValues: try study.store.trials().map { ($0.id, $0) })
+    let trials = TrialCache(store: study.store)
     let failure = Mutex<(any Error)?>(nil)
     DispatchQueue.concurrentPerform(iterations: max(1, jobs)) { _ in
       while !shouldStop() && failure.withLock({ $0 == nil }) {
         do {
-          guard let claim = try study.store.claim(for: worker, lease: Self.lease), let trial = trials[claim.trial] else { return }
-          if try train(claim, trial: trial, threads: threads, shouldStop: shouldStop) { finished(claim) }
+          guard let claim = try study.store.claim(for: worker, lease: Self.lease) else { return }
+          if try train(claim, trial: try trials.trial(claim.trial), threads: threads, shouldStop: shouldStop) { finished(claim) }
         } catch {
           failure.withLock { if $0 == nil { $0 = error } }
         }
@@ -89,6 +89,23 @@ final class Miner: Sendable {
       }
       if due { _ = try? store.heartbeat(claim, lease: Self.lease) }
       return shouldStop()
+    }
+  }
+}
+
+/// The study's trials by id, read again when a claim names one stored after the last read (by another miner).
+private final class TrialCache: Sendable {
+  let store: any StudyStore
+  private let trials = Mutex<[Int: StoredTrial]>([:])
+
+  init(store: any StudyStore) { self.store = store }
+
+  func trial(_ id: Int) throws -> StoredTrial {
+    try trials.withLock { trials in
+      if let trial = trials[id] { return trial }
+      trials = Dictionary(uniqueKeysWithValues: try store.trials().map { ($0.id, $0) })
+      guard let trial = trials[id] else { throw MiningError("\(store.location): a run names trial \(id), which is not stored") }
+      return trial
     }
   }
 }

@@ -30,6 +30,10 @@ extension Study {
     let miner = try Miner(
       study: self, dataset: dataset, trainer: trainer ?? GBDTModelTrainer(base: layout.benchmarkParameters))
     if let state = try store.samplerState(sampler.name) { try sampler.restore(state) }
+    // A sampler that learns proposes once it has seen everything trained so far; one that does not, at once.
+    if try !sampler.observesResults || !hasPendingRuns() {
+      try propose(&sampler, budget: budget.trials, engine: miner.trainer.engine)
+    }
     while true {
       try miner.run(jobs: budget.jobs, threads: budget.threadsPerJob, shouldStop: shouldStop, finished: onSplitFinished)
       if shouldStop() { return true }
@@ -55,6 +59,7 @@ extension Study {
   }
 
   /// Stores the sampler's next round (capped at the budget); returns how many were new.
+  @discardableResult
   private func propose(_ sampler: inout some ConfigurationSampler, budget: Int, engine: String) throws -> Int {
     let existing = try store.trials()
     let sampled = existing.filter { !$0.isBenchmark }.count

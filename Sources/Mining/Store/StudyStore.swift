@@ -114,9 +114,9 @@ public struct StudyWorker: Sendable, Equatable {
 
   /// This process.
   public static let current: StudyWorker = {
-    var name = [CChar](repeating: 0, count: 256)
+    var name = [UInt8](repeating: 0, count: 256)
     gethostname(&name, 255)
-    return StudyWorker(host: String(cString: name), pid: getpid())
+    return StudyWorker(host: String(decoding: name.prefix { $0 != 0 }, as: UTF8.self), pid: getpid())
   }()
 
   /// `host:pid`.
