@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
   name: "SignalMiner",
-  platforms: [.macOS(.v14)],
+  platforms: [.macOS(.v15)],
   products: [
     .executable(name: "signal-miner", targets: ["signal-miner"]),
     .library(name: "SignalMinerKit", targets: ["Parquet", "NumeraiData", "Boosting", "Scoring", "GFlowNet", "Mining", "Report"]),

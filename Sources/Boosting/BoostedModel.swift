@@ -49,7 +49,7 @@ public final class BoostedModel: Sendable, Codable {
     let blocks = (rows.count + blockSize - 1) / blockSize
     let workers = max(1, min(threads, blocks))
     // The feature matrix is immutable while the dataset lives; workers only read it.
-    nonisolated(unsafe) let base = dataset.features.baseAddress
+    nonisolated(unsafe) let base = dataset.features.withUnsafeElements { $0.baseAddress! }
     let n = dataset.rowCount
     let width = max(1, usedColumns.count)
     out.withUnsafeMutableBufferPointer { result in

@@ -191,7 +191,7 @@ final class TreeLearner {
     let rowsInData = features.rowCount
     if zeroColumn.count < rowsInData { zeroColumn = [UInt8](repeating: 0, count: rowsInData) }
     nonisolated(unsafe) let columnStarts = zeroColumn.withUnsafeBufferPointer { zeros in
-      let base = UnsafeRawPointer(features.baseAddress).assumingMemoryBound(to: UInt8.self)
+      let base = UnsafeRawPointer(features.withUnsafeElements { $0.baseAddress! }).assumingMemoryBound(to: UInt8.self)
       return (0..<(dataWords * 24)).map { i in i < sampled.count ? base + columns[sampled[i]] * rowsInData : zeros.baseAddress! }
     }
     buffers[0].withUnsafeMutableBufferPointer { records in

@@ -30,10 +30,11 @@ public enum EraEvaluation {
       }
       byEra[low].append(position)
     }
-    let targetColumn = dataset.targets.column(target)
     var scored: [(era: Int, positions: [Int])] = []
     for (e, positions) in byEra.enumerated() where !positions.isEmpty {
-      let labelled = positions.reduce(0) { $0 + (targetColumn[rows[$1]].isNaN ? 0 : 1) }
+      let labelled = dataset.targets.withUnsafeColumn(target) { targetColumn in
+        positions.reduce(0) { $0 + (targetColumn[rows[$1]].isNaN ? 0 : 1) }
+      }
       if labelled == 0 { continue }
       if positions.count == 1 || labelled == 1 {
         throw ScoringError(
@@ -47,13 +48,15 @@ public enum EraEvaluation {
     let results = ResultBuffer(count: count)
     let workers = max(1, min(threads, count))
     DispatchQueue.concurrentPerform(iterations: workers) { worker in
-      for k in stride(from: worker, to: count, by: workers) {
-        let positions = eraWork[k].positions
-        results.store(
-          k,
-          scoreEra(
-            positions: positions, predictions: predictions, dataset: dataset, rows: rows,
-            targetColumn: dataset.targets.column(target), metaModel: metaModel, featureColumns: featureColumns))
+      dataset.targets.withUnsafeColumn(target) { targetColumn in
+        for k in stride(from: worker, to: count, by: workers) {
+          let positions = eraWork[k].positions
+          results.store(
+            k,
+            scoreEra(
+              positions: positions, predictions: predictions, dataset: dataset, rows: rows,
+              targetColumn: targetColumn, metaModel: metaModel, featureColumns: featureColumns))
+        }
       }
     }
     let values = results.values
@@ -97,8 +100,9 @@ public enum EraEvaluation {
       let k = featureColumns.count
       var bins = [Int8](repeating: 0, count: n * k)
       for (j, f) in featureColumns.enumerated() {
-        let column = dataset.features.column(f)
-        for (i, position) in positions.enumerated() { bins[j * n + i] = column[rows[position]] }
+        dataset.features.withUnsafeColumn(f) { column in
+          for (i, position) in positions.enumerated() { bins[j * n + i] = column[rows[position]] }
+        }
       }
       let basis = bins.withUnsafeBufferPointer { FeatureBasis(bins: $0, rowCount: n, featureCount: k) }
       let g = pl.count == p.count ? gl : NumeraiMetrics.rankGauss(p)

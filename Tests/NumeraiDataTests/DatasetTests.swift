@@ -14,7 +14,7 @@ import Testing
 
   @Test func columnMajorLayout() {
     let data = Self.small()
-    #expect(Array(data.features.column(1)) == [4, 4, 0, 0, 2])
+    #expect(data.features.columnArray(1) == [4, 4, 0, 0, 2])
     #expect(data.features[3, 0] == 3)
     #expect(data.targets[1, 0].isNaN)
     #expect(data.features.byteCount == 10)
