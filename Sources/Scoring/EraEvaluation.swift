@@ -18,18 +18,7 @@ public enum EraEvaluation {
     try validate(
       predictions: predictions, dataset: dataset, rows: rows, target: target, metaModel: metaModel,
       featureColumns: featureColumns)
-    // Group positions by era, keeping each era's rows in the caller's order.
-    var byEra = [[Int]](repeating: [], count: dataset.eras.count)
-    let upperBounds = dataset.eraRanges.map(\.upperBound)
-    for (position, row) in rows.enumerated() {
-      var low = 0
-      var high = upperBounds.count - 1
-      while low < high {
-        let mid = (low + high) / 2
-        if upperBounds[mid] <= row { low = mid + 1 } else { high = mid }
-      }
-      byEra[low].append(position)
-    }
+    let byEra = positionsByEra(rows, dataset: dataset)
     var scored: [(era: Int, positions: [Int])] = []
     for (e, positions) in byEra.enumerated() where !positions.isEmpty {
       let labelled = dataset.targets.withUnsafeColumn(target) { targetColumn in
@@ -66,6 +55,22 @@ public enum EraEvaluation {
       mmc: metaModel == nil ? nil : values.map(\.mmc),
       fnc: featureColumns == nil ? nil : values.map(\.fnc),
       maxExposure: featureColumns == nil ? nil : values.map(\.maxExposure))
+  }
+
+  /// The positions in `rows` grouped by era, keeping each era's rows in the caller's order.
+  static func positionsByEra(_ rows: [Int], dataset: Dataset) -> [[Int]] {
+    var byEra = [[Int]](repeating: [], count: dataset.eras.count)
+    let upperBounds = dataset.eraRanges.map(\.upperBound)
+    for (position, row) in rows.enumerated() {
+      var low = 0
+      var high = upperBounds.count - 1
+      while low < high {
+        let mid = (low + high) / 2
+        if upperBounds[mid] <= row { low = mid + 1 } else { high = mid }
+      }
+      byEra[low].append(position)
+    }
+    return byEra
   }
 
   // MARK: - One era

@@ -20,6 +20,18 @@ import Testing
     #expect(data.features.byteCount == 10)
   }
 
+  @Test func lentMemoryMatchesTheSafeAccessors() {
+    let data = Self.small()
+    let all = data.features.withUnsafeElements { Array($0) }
+    #expect(all == [0, 1, 2, 3, 4, 4, 4, 0, 0, 2])
+    for j in 0..<data.featureCount {
+      let lent = data.features.withUnsafeColumn(j) { Array($0) }
+      #expect(lent == data.features.columnArray(j))
+      #expect(lent == (0..<data.rowCount).map { data.features[$0, j] })
+    }
+    #expect(data.targets.withUnsafeColumn(0) { $0.count } == 5)
+  }
+
   @Test func eraLookupAndRows() {
     let data = Self.small()
     #expect(data.eraIndex(of: "0002") == 1)
