@@ -247,7 +247,7 @@ private struct RowOrder {
   let isConcatenation: Bool
   /// Output row of each source row, per file.
   let destination: [[Int]]
-  /// First output row of each file when the rows are a concatenation (and the running row count otherwise).
+  /// Running row counts: file f's rows start at output row `fileOffsets[f]` when the rows are a concatenation.
   let fileOffsets: [Int]
 
   var rowCount: Int { order.count }

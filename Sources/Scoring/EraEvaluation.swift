@@ -18,20 +18,7 @@ public enum EraEvaluation {
     try validate(
       predictions: predictions, dataset: dataset, rows: rows, target: target, metaModel: metaModel,
       featureColumns: featureColumns)
-    let byEra = positionsByEra(rows, dataset: dataset)
-    var scored: [(era: Int, positions: [Int])] = []
-    for (e, positions) in byEra.enumerated() where !positions.isEmpty {
-      let labelled = dataset.targets.withUnsafeColumn(target) { targetColumn in
-        positions.reduce(0) { $0 + (targetColumn[rows[$1]].isNaN ? 0 : 1) }
-      }
-      if labelled == 0 { continue }
-      if positions.count == 1 || labelled == 1 {
-        throw ScoringError(
-          "era \(dataset.eras[e]) has a single \(positions.count == 1 ? "" : "labelled ")row; every scored era "
-            + "needs at least 2 rows with a target")
-      }
-      scored.append((e, positions))
-    }
+    let scored = try labelledEras(positionsByEra(rows, dataset: dataset), rows: rows, dataset: dataset, target: target)
     let eraWork = scored
     let count = eraWork.count
     let results = ResultBuffer(count: count)
@@ -71,6 +58,28 @@ public enum EraEvaluation {
       byEra[low].append(position)
     }
     return byEra
+  }
+
+  /// The eras with labelled rows, each with its positions; eras without labels (live eras) are left out.
+  ///
+  /// - Throws: `ScoringError` for an era with a single (labelled) row.
+  static func labelledEras(
+    _ byEra: [[Int]], rows: [Int], dataset: Dataset, target: Int
+  ) throws -> [(era: Int, positions: [Int])] {
+    try dataset.targets.withUnsafeColumn(target) { targetColumn in
+      var scored: [(era: Int, positions: [Int])] = []
+      for (e, positions) in byEra.enumerated() where !positions.isEmpty {
+        let labelled = positions.reduce(0) { $0 + (targetColumn[rows[$1]].isNaN ? 0 : 1) }
+        if labelled == 0 { continue }
+        if positions.count == 1 || labelled == 1 {
+          throw ScoringError(
+            "era \(dataset.eras[e]) has a single \(positions.count == 1 ? "" : "labelled ")row; every scored era "
+              + "needs at least 2 rows with a target")
+        }
+        scored.append((e, positions))
+      }
+      return scored
+    }
   }
 
   // MARK: - One era
