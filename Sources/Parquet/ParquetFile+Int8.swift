@@ -25,13 +25,15 @@ extension ParquetFile {
       indices.isEmpty || output.count >= (indices.count - 1) * stride + rowCount,
       "output holds \(output.count) elements, \(indices.count) columns need \((indices.count - 1) * stride + rowCount)")
     if let replaced = try output.withContiguousMutableStorageIfAvailable({ buffer in
-      try readInt8Columns(indices, into: buffer, columnStride: stride, floatScale: floatScale, missing: missing, threads: threads)
+      try readInt8Columns(
+        indices, into: buffer, columnStride: stride, floatScale: floatScale, missing: missing, threads: threads)
     }) {
       return replaced
     }
     var contiguous = Array(output)
     let replaced = try contiguous.withUnsafeMutableBufferPointer { buffer in
-      try readInt8Columns(indices, into: buffer, columnStride: stride, floatScale: floatScale, missing: missing, threads: threads)
+      try readInt8Columns(
+        indices, into: buffer, columnStride: stride, floatScale: floatScale, missing: missing, threads: threads)
     }
     var position = output.startIndex
     for value in contiguous {
@@ -59,7 +61,8 @@ extension ParquetFile {
         if outcomes.hasFailure { return }
         let start = k * columnStride
         let column = UnsafeMutableBufferPointer(rebasing: output[start..<(start + rows)])
-        outcomes.set(k, Result { try readInt8Column(indices[k], into: column, floatScale: floatScale, missing: missing) })
+        outcomes.set(
+          k, Result { try readInt8Column(indices[k], into: column, floatScale: floatScale, missing: missing) })
       }
     }
     return try outcomes.values()
@@ -72,7 +75,9 @@ extension ParquetFile {
       guard [.int32, .int64, .float, .double].contains(columns[index].physicalType) else {
         throw ParquetError(
           path: path, column: columns[index].name,
-          reason: "\(columns[index].physicalType.name) values cannot be read as int8 (expected INT32, INT64, FLOAT or DOUBLE)")
+          reason:
+            "\(columns[index].physicalType.name) values cannot be read as int8 (expected INT32, INT64, FLOAT or DOUBLE)"
+        )
       }
     }
   }
@@ -92,7 +97,9 @@ extension ParquetFile {
           writer.dictionary = try DictionaryBins(raw, count: count, conversion: writer.conversion, missing: missing)
         },
         page: { page in
-          guard row + page.rowCount <= firstRow + rows else { throw CorruptData("pages hold more rows than the row group") }
+          guard row + page.rowCount <= firstRow + rows else {
+            throw CorruptData("pages hold more rows than the row group")
+          }
           try writer.write(page, at: row)
           row += page.rowCount
         })
@@ -153,7 +160,9 @@ private struct DictionaryBins {
 
   /// Converts a PLAIN dictionary page of `count` values.
   init(_ raw: UnsafeRawBufferPointer, count: Int, conversion: Int8Conversion, missing: Int8) throws {
-    guard count <= raw.count / conversion.size else { throw CorruptData("dictionary page too short for \(count) values") }
+    guard count <= raw.count / conversion.size else {
+      throw CorruptData("dictionary page too short for \(count) values")
+    }
     bins.reserveCapacity(count)
     isNaN.reserveCapacity(count)
     for d in 0..<count {
@@ -194,7 +203,8 @@ private struct Int8PageWriter {
   }
 
   /// The hot path: every row present and dictionary-encoded, one lookup each.
-  private mutating func writeDense(_ ix: UnsafeBufferPointer<UInt32>, rows: Int, to target: UnsafeMutablePointer<Int8>) {
+  private mutating func writeDense(_ ix: UnsafeBufferPointer<UInt32>, rows: Int, to target: UnsafeMutablePointer<Int8>)
+  {
     dictionary.bins.withUnsafeBufferPointer { t in
       for i in 0..<rows { target[i] = t[Int(ix[i])] }
     }

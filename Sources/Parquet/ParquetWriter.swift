@@ -93,7 +93,9 @@ public struct ParquetWriter: Sendable {
   }
 
   /// Appends the column chunks of every row group (at least one, even for no rows).
-  private func writeRowGroups(_ columns: [ParquetWriteColumn], rowCount: Int, into file: inout [UInt8]) -> [RowGroupInfo] {
+  private func writeRowGroups(
+    _ columns: [ParquetWriteColumn], rowCount: Int, into file: inout [UInt8]
+  ) -> [RowGroupInfo] {
     var rowGroups: [RowGroupInfo] = []
     var start = 0
     repeat {
@@ -256,7 +258,9 @@ public struct ParquetWriter: Sendable {
       let values = valueCursor..<(valueCursor + valueCount)
       let body = Self.dataPageBody(present: present, values: values, encoded: encoded, dictionary: dictionary)
       valueCursor += valueCount
-      writePage(kind: 0, body: body, valueCount: pageEnd - pageStart, encoding: dictionary == nil ? 0 : 8, into: &file, info: &info)
+      writePage(
+        kind: 0, body: body, valueCount: pageEnd - pageStart, encoding: dictionary == nil ? 0 : 8, into: &file,
+        info: &info)
       pageStart = pageEnd
     } while pageStart < rows.count
     return info

@@ -22,10 +22,11 @@ enum RLEHybrid {
       guard let header = readVarint(input, at: &ip) else {
         throw CorruptData("RLE data ends after \(done) of \(count) values")
       }
+      let limit = count - done
       let run =
         header & 1 == 1
-        ? try decodeBitPacked(input, at: &ip, groups: header >> 1, bitWidth: bitWidth, limit: count - done, into: out + done)
-        : try decodeRepeated(input, at: &ip, repeats: header >> 1, bitWidth: bitWidth, limit: count - done, into: out + done)
+        ? try decodeBitPacked(input, at: &ip, groups: header >> 1, bitWidth: bitWidth, limit: limit, into: out + done)
+        : try decodeRepeated(input, at: &ip, repeats: header >> 1, bitWidth: bitWidth, limit: limit, into: out + done)
       largest = max(largest, run.largest)
       done += run.count
     }

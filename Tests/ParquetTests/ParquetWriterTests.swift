@@ -161,10 +161,14 @@ import Testing
     _ = try file.readInt8Columns(indices, into: &scattered, floatScale: 4, missing: 2, threads: 2)
     #expect(scattered.storage == packed)
     for k in 0..<3 {
-      #expect(strided[(k * stride)..<(k * stride + Self.rows)].elementsEqual(packed[(k * Self.rows)..<((k + 1) * Self.rows)]))
+      let column = packed[(k * Self.rows)..<((k + 1) * Self.rows)]
+      #expect(strided[(k * stride)..<(k * stride + Self.rows)].elementsEqual(column))
       if k < 2 { #expect(strided[(k * stride + Self.rows)..<((k + 1) * stride)].allSatisfy { $0 == -7 }) }
     }
-    guard case .int8(_, let featureA) = Self.columns()[2] else { Issue.record("column 2 is feature_a"); return }
+    guard case .int8(_, let featureA) = Self.columns()[2] else {
+      Issue.record("column 2 is feature_a")
+      return
+    }
     #expect(Array(packed[0..<Self.rows]) == featureA)
   }
 }
