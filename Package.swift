@@ -1,9 +1,11 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Each target names exactly the modules and products its sources import.
+
 let package = Package(
   name: "SignalMiner",
-  platforms: [.macOS(.v14)],
+  platforms: [.macOS(.v15)],
   products: [
     .executable(name: "signal-miner", targets: ["signal-miner"]),
     .library(name: "SignalMinerKit", targets: ["Parquet", "NumeraiData", "Boosting", "Scoring", "GFlowNet", "Features", "Mining", "Report"]),
@@ -17,11 +19,13 @@ let package = Package(
     // MARK: - Library modules (see DESIGN.md for who depends on whom)
     .target(name: "Parquet"),
     .target(name: "NumeraiData", dependencies: ["Parquet"]),
-    .target(name: "Boosting", dependencies: ["NumeraiData", .product(name: "Numerics", package: "swift-numerics")]),
-    .target(name: "Scoring", dependencies: ["NumeraiData", .product(name: "Numerics", package: "swift-numerics")]),
-    .target(name: "GFlowNet", dependencies: [.product(name: "Numerics", package: "swift-numerics")]),
+    .target(name: "Boosting", dependencies: ["NumeraiData"]),
+    .target(name: "Scoring", dependencies: ["NumeraiData", .product(name: "RealModule", package: "swift-numerics")]),
+    .target(name: "GFlowNet"),
     .target(name: "Features", dependencies: ["NumeraiData"]),
-    .target(name: "Mining", dependencies: ["NumeraiData", "Boosting", "Scoring", "GFlowNet", "Features", .product(name: "GRDB", package: "GRDB.swift")]),
+    .target(
+      name: "Mining",
+      dependencies: ["NumeraiData", "Boosting", "Scoring", "GFlowNet", "Features", .product(name: "GRDB", package: "GRDB.swift")]),
     .target(name: "Report", dependencies: ["Scoring", "Mining"]),
 
     // MARK: - Command line
@@ -35,13 +39,16 @@ let package = Package(
     // MARK: - Tests
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "ParquetTests", dependencies: ["Parquet", "TestSupport"]),
-    .testTarget(name: "NumeraiDataTests", dependencies: ["NumeraiData", "TestSupport"]),
-    .testTarget(name: "BoostingTests", dependencies: ["Boosting", "TestSupport"]),
-    .testTarget(name: "ScoringTests", dependencies: ["Scoring", "TestSupport"]),
+    .testTarget(name: "NumeraiDataTests", dependencies: ["NumeraiData", "Parquet", "TestSupport"]),
+    .testTarget(name: "BoostingTests", dependencies: ["Boosting", "NumeraiData", "TestSupport"]),
+    .testTarget(name: "ScoringTests", dependencies: ["Scoring", "NumeraiData", "TestSupport"]),
     .testTarget(name: "GFlowNetTests", dependencies: ["GFlowNet", "TestSupport"]),
     .testTarget(name: "FeaturesTests", dependencies: ["Features", "NumeraiData"]),
-    .testTarget(name: "MiningTests", dependencies: ["Mining", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-    .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
+    .testTarget(name: "MiningTests",
+      dependencies: [
+        "Mining", "Boosting", "GFlowNet", "NumeraiData", "Scoring", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+      ]),
+    .testTarget(name: "ReportTests", dependencies: ["Report", "Mining", "Scoring"]),
     // Runs the built executable end to end (exit codes, stderr lines, files written).
     .testTarget(name: "SignalMinerCLITests", dependencies: ["TestSupport"]),
   ]

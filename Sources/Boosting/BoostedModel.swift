@@ -48,38 +48,40 @@ public final class BoostedModel: Sendable, Codable {
     let blockSize = 256
     let blocks = (rows.count + blockSize - 1) / blockSize
     let workers = max(1, min(threads, blocks))
-    // The feature matrix is immutable while the dataset lives; workers only read it.
-    nonisolated(unsafe) let base = dataset.features.baseAddress
+    // The feature matrix is lent for the whole pass; workers only read it.
     let n = dataset.rowCount
     let width = max(1, usedColumns.count)
-    out.withUnsafeMutableBufferPointer { result in
-      nonisolated(unsafe) let result = result
-      // Blocks are disjoint ranges of the output.
-      DispatchQueue.concurrentPerform(iterations: workers) { worker in
-        let values = UnsafeMutablePointer<Int8>.allocate(capacity: blockSize * width)
-        let nodes = UnsafeMutablePointer<Int32>.allocate(capacity: blockSize)
-        defer {
-          values.deallocate()
-          nodes.deallocate()
-        }
-        flat.withPointers { forest in
-          for block in stride(from: worker, to: blocks, by: workers) {
-            let range = (block * blockSize)..<min(rows.count, (block + 1) * blockSize)
-            for (u, column) in usedColumns.enumerated() {
-              let source = base + column * n
-              for i in range { values[(i - range.lowerBound) * width + u] = source[rows[i]] }
-            }
-            let count = range.count
-            for t in 0..<forest.treeCount {
-              nodes.initialize(repeating: forest.roots[t], count: count)
-              for _ in 0..<forest.depths[t] {
-                for i in 0..<count {
-                  let node = Int(nodes[i])
-                  let goesRight = values[i &* width &+ Int(forest.features[node])] > forest.thresholds[node] ? 1 : 0
-                  nodes[i] = forest.children[2 &* node &+ goesRight]
-                }
+    dataset.features.withUnsafeElements { elements in
+      nonisolated(unsafe) let base = elements.baseAddress!
+      out.withUnsafeMutableBufferPointer { result in
+        nonisolated(unsafe) let result = result
+        // Blocks are disjoint ranges of the output.
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+          let values = UnsafeMutablePointer<Int8>.allocate(capacity: blockSize * width)
+          let nodes = UnsafeMutablePointer<Int32>.allocate(capacity: blockSize)
+          defer {
+            values.deallocate()
+            nodes.deallocate()
+          }
+          flat.withPointers { forest in
+            for block in stride(from: worker, to: blocks, by: workers) {
+              let range = (block * blockSize)..<min(rows.count, (block + 1) * blockSize)
+              for (u, column) in usedColumns.enumerated() {
+                let source = base + column * n
+                for i in range { values[(i - range.lowerBound) * width + u] = source[rows[i]] }
               }
-              for i in 0..<count { result[range.lowerBound + i] += forest.values[Int(nodes[i])] }
+              let count = range.count
+              for t in 0..<forest.treeCount {
+                nodes.initialize(repeating: forest.roots[t], count: count)
+                for _ in 0..<forest.depths[t] {
+                  for i in 0..<count {
+                    let node = Int(nodes[i])
+                    let goesRight = values[i &* width &+ Int(forest.features[node])] > forest.thresholds[node] ? 1 : 0
+                    nodes[i] = forest.children[2 &* node &+ goesRight]
+                  }
+                }
+                for i in 0..<count { result[range.lowerBound + i] += forest.values[Int(nodes[i])] }
+              }
             }
           }
         }

@@ -89,13 +89,14 @@ final class DataPartition {
     if zeroColumn.count < rowsInData { zeroColumn = [UInt8](repeating: 0, count: rowsInData) }
     // The one read of the feature matrix's storage: each data word's 24 feature columns; absent features read a
     // column of zeros.
-    let base = UnsafeRawPointer(features.baseAddress).assumingMemoryBound(to: UInt8.self)
     let dataWords = (byteCount + 7) / 8
-    let columnStarts = zeroColumn.withUnsafeBufferPointer { zeros in
-      (0..<(dataWords * 24)).map { i in i < sampled.count ? base + columns[sampled[i]] * rowsInData : zeros.baseAddress!
+    features.withUnsafeElements { elements in
+      let base = UnsafeRawPointer(elements.baseAddress!).assumingMemoryBound(to: UInt8.self)
+      zeroColumn.withUnsafeBufferPointer { zeros in
+        packFeatures(
+          (0..<(dataWords * 24)).map { i in i < sampled.count ? base + columns[sampled[i]] * rowsInData : zeros.baseAddress! })
       }
     }
-    packFeatures(columnStarts)
     bufferOfLeaf = [0]
     leafBegin = [0]
     leafEnd = [rowCount]

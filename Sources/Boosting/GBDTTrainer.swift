@@ -18,7 +18,7 @@ public enum GBDTTrainer {
     guard target >= 0 && target < dataset.targetNames.count else {
       throw BoostingError("target column \(target) does not exist (the data has \(dataset.targetNames.count))")
     }
-    let targetColumn = dataset.targets.column(target)
+    let targetColumn = dataset.targets.columnArray(target)
     let training = rows.filter { !targetColumn[$0].isNaN }
     guard !training.isEmpty else {
       throw BoostingError("no labelled rows to train on: target '\(dataset.targetNames[target])' is NaN in all \(rows.count) rows")
@@ -30,9 +30,10 @@ public enum GBDTTrainer {
     var bins: [FeatureBins] = []
     var ranges: [ClosedRange<Int>?] = []
     for j in 0..<featureCount {
-      let column = dataset.features.column(j)
       var counts = [Int](repeating: 0, count: 5)
-      for r in training { counts[Int(column[r])] += 1 }
+      dataset.features.withUnsafeColumn(j) { column in
+        for r in training { counts[Int(column[r])] += 1 }
+      }
       bins.append(FeatureBins(counts: counts, maxBin: parameters.maxBin))
       let present = (0..<5).filter { counts[$0] > 0 }
       ranges.append(present.isEmpty ? nil : present.first!...present.last!)

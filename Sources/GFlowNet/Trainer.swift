@@ -90,77 +90,16 @@ public struct Trainer<E: Environment>: Sendable {
   @discardableResult
   public mutating func update(_ trajectories: [Trajectory<E.State>], logRewards: [Double]) -> Double {
     precondition(trajectories.count == logRewards.count && !trajectories.isEmpty)
-    for (trajectory, logReward) in zip(trajectories, logRewards) {
-      replay.add(trajectory.terminalState, logReward: logReward)
-      if let isMode, isMode(trajectory.terminalState) { modesFound.insert(trajectory.terminalState) }
-    }
-    trajectoriesSeen += trajectories.count
-    let states = trajectories.flatMap(\.states)
-    var offsets = [0]
-    for t in trajectories { offsets.append(offsets.last! + t.states.count) }
-    let rows = states.count
-    let width = policy.outputWidth
-    let a = policy.actionCount
-    // Row r of the batch is row `unique[r]` of the network's input: each distinct state is evaluated once.
-    let (distinct, uniqueRow) = PolicyNetwork.deduplicate(states)
-    let outputs = policy.outputs(for: distinct, in: environment, caching: true)
-    var logPF = [Double](repeating: 0, count: rows)
-    var logPB = [Double](repeating: 0, count: rows)
-    var logF = [Double](repeating: 0, count: rows)
-    var forwardLogProbabilities: [[Double]] = []
-    var backwardLogProbabilities: [[Double]] = Array(repeating: [], count: rows)
-    var backwardActions = [Int](repeating: -1, count: rows)
-    outputs.withUnsafeBufferPointer { out in
-      for (i, trajectory) in trajectories.enumerated() {
-        for (k, state) in trajectory.states.enumerated() {
-          let r = offsets[i] + k
-          let action = trajectory.actions[k]
-          let u = uniqueRow[r] * width
-          let lp = MaskedLogSoftmax.logProbabilities(
-            UnsafeBufferPointer(rebasing: out[u..<(u + a)]), mask: environment.forwardMask(state))
-          forwardLogProbabilities.append(lp)
-          logPF[r] = lp[action]
-          logF[r] = Double(out[u + policy.flowColumn])
-          guard action != environment.exitAction else { continue }
-          let child = trajectory.states[k + 1]
-          let b = environment.backwardAction(undoing: action, from: state)
-          let mask = environment.backwardMask(child)
-          if policy.uniformBackward {
-            logPB[r] = -log(Double(mask.reduce(0) { $0 + ($1 ? 1 : 0) }))
-          } else {
-            let start = uniqueRow[r + 1] * width + a
-            let lq = MaskedLogSoftmax.logProbabilities(
-              UnsafeBufferPointer(rebasing: out[start..<(start + policy.backwardActionCount)]), mask: mask)
-            backwardLogProbabilities[r] = lq
-            backwardActions[r] = b
-            logPB[r] = lq[b]
-          }
-        }
-      }
-    }
-    let scores = TrajectoryScores(offsets: offsets, logPF: logPF, logPB: logPB, logF: logF, logReward: logRewards)
+    record(trajectories, logRewards: logRewards)
+    let batch = Batch(trajectories)
+    let outputs = policy.outputs(for: batch.distinct, in: environment, caching: true)
+    let rows = logProbabilities(batch, outputs: outputs)
+    let scores = TrajectoryScores(
+      offsets: batch.offsets, logPF: rows.logPF, logPB: rows.logPB, logF: rows.logF, logReward: logRewards)
     let gradient = loss.evaluate(scores, logZ: Double(logZ))
-    var outputGradient = [Float](repeating: 0, count: distinct.count * width)
-    outputGradient.withUnsafeMutableBufferPointer { g in
-      for (i, trajectory) in trajectories.enumerated() {
-        for k in trajectory.states.indices {
-          let r = offsets[i] + k
-          let u = uniqueRow[r] * width
-          MaskedLogSoftmax.backward(
-            logProbabilities: forwardLogProbabilities[r], chosen: trajectory.actions[k], upstream: gradient.logPF[r],
-            into: UnsafeMutableBufferPointer(rebasing: g[u..<(u + a)]))
-          if backwardActions[r] >= 0 {
-            let start = uniqueRow[r + 1] * width + a
-            MaskedLogSoftmax.backward(
-              logProbabilities: backwardLogProbabilities[r], chosen: backwardActions[r], upstream: gradient.logPB[r],
-              into: UnsafeMutableBufferPointer(rebasing: g[start..<(start + policy.backwardActionCount)]))
-          }
-          g[u + policy.flowColumn] += Float(gradient.logF[r])
-        }
-      }
-    }
+    let outputGradient = self.outputGradient(batch, rows: rows, gradient: gradient)
     policy.network.zeroGradients()
-    policy.network.backward(outputGradient, rows: distinct.count)
+    policy.network.backward(outputGradient, rows: batch.distinct.count)
     optimizer.beginStep()
     optimizer.update(&policy.network)
     if loss.usesLogZ {
@@ -170,6 +109,120 @@ public struct Trainer<E: Environment>: Sendable {
       logZ = value[0]
     }
     return gradient.loss
+  }
+
+  // MARK: - The steps of an update
+
+  /// The batch's states, one row per visited state, trajectory after trajectory.
+  private struct Batch {
+    let trajectories: [Trajectory<E.State>]
+    /// Trajectory i's states are rows offsets[i] ..< offsets[i + 1].
+    let offsets: [Int]
+    /// The distinct states, each evaluated by the network once.
+    let distinct: [E.State]
+    /// Row r of the batch is row `distinctRow[r]` of the network's input.
+    let distinctRow: [Int]
+    var rowCount: Int { offsets.last! }
+
+    init(_ trajectories: [Trajectory<E.State>]) {
+      self.trajectories = trajectories
+      var offsets = [0]
+      for t in trajectories { offsets.append(offsets.last! + t.states.count) }
+      self.offsets = offsets
+      (distinct, distinctRow) = PolicyNetwork.deduplicate(trajectories.flatMap(\.states))
+    }
+  }
+
+  /// Per batch row: the log-probabilities the loss reads, and what their backward pass needs.
+  private struct RowLogProbabilities {
+    var logPF: [Double]
+    var logPB: [Double]
+    var logF: [Double]
+    /// The masked forward log-softmax of each row.
+    var forward: [[Double]] = []
+    /// The masked backward log-softmax of each row with a learned backward policy (else empty).
+    var backward: [[Double]]
+    /// The backward action undoing each row's action, -1 when none is learned.
+    var backwardActions: [Int]
+
+    init(rows: Int) {
+      logPF = [Double](repeating: 0, count: rows)
+      logPB = [Double](repeating: 0, count: rows)
+      logF = [Double](repeating: 0, count: rows)
+      backward = Array(repeating: [], count: rows)
+      backwardActions = [Int](repeating: -1, count: rows)
+    }
+  }
+
+  /// Adds the terminal states to the replay buffer and the modes found.
+  private mutating func record(_ trajectories: [Trajectory<E.State>], logRewards: [Double]) {
+    for (trajectory, logReward) in zip(trajectories, logRewards) {
+      replay.add(trajectory.terminalState, logReward: logReward)
+      if let isMode, isMode(trajectory.terminalState) { modesFound.insert(trajectory.terminalState) }
+    }
+    trajectoriesSeen += trajectories.count
+  }
+
+  /// log P_F, log P_B and log F of every row from the network's outputs for the distinct states.
+  private func logProbabilities(_ batch: Batch, outputs: [Float]) -> RowLogProbabilities {
+    var rows = RowLogProbabilities(rows: batch.rowCount)
+    let width = policy.outputWidth
+    let a = policy.actionCount
+    outputs.withUnsafeBufferPointer { out in
+      for (i, trajectory) in batch.trajectories.enumerated() {
+        for (k, state) in trajectory.states.enumerated() {
+          let r = batch.offsets[i] + k
+          let action = trajectory.actions[k]
+          let u = batch.distinctRow[r] * width
+          let lp = MaskedLogSoftmax.logProbabilities(
+            UnsafeBufferPointer(rebasing: out[u..<(u + a)]), mask: environment.forwardMask(state))
+          rows.forward.append(lp)
+          rows.logPF[r] = lp[action]
+          rows.logF[r] = Double(out[u + policy.flowColumn])
+          guard action != environment.exitAction else { continue }
+          let child = trajectory.states[k + 1]
+          let b = environment.backwardAction(undoing: action, from: state)
+          let mask = environment.backwardMask(child)
+          if policy.uniformBackward {
+            rows.logPB[r] = -log(Double(mask.reduce(0) { $0 + ($1 ? 1 : 0) }))
+          } else {
+            let start = batch.distinctRow[r + 1] * width + a
+            let lq = MaskedLogSoftmax.logProbabilities(
+              UnsafeBufferPointer(rebasing: out[start..<(start + policy.backwardActionCount)]), mask: mask)
+            rows.backward[r] = lq
+            rows.backwardActions[r] = b
+            rows.logPB[r] = lq[b]
+          }
+        }
+      }
+    }
+    return rows
+  }
+
+  /// ∂loss/∂(network outputs) of the distinct states, through the masked log-softmaxes and the flow column.
+  private func outputGradient(_ batch: Batch, rows: RowLogProbabilities, gradient: LossGradient) -> [Float] {
+    let width = policy.outputWidth
+    let a = policy.actionCount
+    var outputGradient = [Float](repeating: 0, count: batch.distinct.count * width)
+    outputGradient.withUnsafeMutableBufferPointer { g in
+      for (i, trajectory) in batch.trajectories.enumerated() {
+        for k in trajectory.states.indices {
+          let r = batch.offsets[i] + k
+          let u = batch.distinctRow[r] * width
+          MaskedLogSoftmax.backward(
+            logProbabilities: rows.forward[r], chosen: trajectory.actions[k], upstream: gradient.logPF[r],
+            into: UnsafeMutableBufferPointer(rebasing: g[u..<(u + a)]))
+          if rows.backwardActions[r] >= 0 {
+            let start = batch.distinctRow[r + 1] * width + a
+            MaskedLogSoftmax.backward(
+              logProbabilities: rows.backward[r], chosen: rows.backwardActions[r], upstream: gradient.logPB[r],
+              into: UnsafeMutableBufferPointer(rebasing: g[start..<(start + policy.backwardActionCount)]))
+          }
+          g[u + policy.flowColumn] += Float(gradient.logF[r])
+        }
+      }
+    }
+    return outputGradient
   }
 
   /// A trajectory ending in `state`, built backwards with uniformly chosen backward actions.

@@ -55,19 +55,22 @@ struct CSVSource: TableSource {
     }
   }
 
-  func readFeatures(_ names: [String], into outputs: [UnsafeMutableBufferPointer<Int8>], threads: Int) throws -> [Int] {
+  func readFeatures(
+    _ names: [String], into output: UnsafeMutableBufferPointer<Int8>, columnStride: Int, threads: Int
+  ) throws -> [Int] {
     var missing = names.map { _ in 0 }
     for (k, name) in names.enumerated() {
+      let start = k * columnStride
       for (i, field) in try column(name).enumerated() {
         if field.isEmpty || field.lowercased() == "nan" {
-          outputs[k][i] = 2
+          output[start + i] = 2
           missing[k] += 1
           continue
         }
         if let v = Int8(field) {
-          outputs[k][i] = v
+          output[start + i] = v
         } else if let x = Double(field), let v = Int8(exactly: (x * 4).rounded()) {
-          outputs[k][i] = v
+          output[start + i] = v
         } else {
           throw DataError(path: path, column: name, "row \(i + 1) holds '\(field)', expected a bin 0…4 or 0, .25, …, 1")
         }

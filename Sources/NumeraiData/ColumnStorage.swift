@@ -3,19 +3,22 @@ import Foundation
 /// Contiguous, immutable storage for a column-major matrix of `Element`, owned or memory-mapped.
 ///
 /// Element `(row, column)` lives at `column * rowCount + row`: each column is one contiguous run of
-/// `rowCount` elements, which is what histogram building and per-era scoring read.
+/// `rowCount` elements, which is what histogram building and per-era scoring read. Hot loops borrow the
+/// memory for their whole run with `withUnsafeElements` or `withUnsafeColumn`; the subscript and
+/// `columnArray(_:)` are the safe, checked accessors.
 /// The storage never changes after construction, so it is safe to share across threads.
 public final class ColumnMajorMatrix<Element: BitwiseCopyable>: @unchecked Sendable {
   /// Number of rows (the length of every column).
   public let rowCount: Int
   /// Number of columns.
   public let columnCount: Int
-  /// The first element of column 0; `rowCount * columnCount` elements follow.
-  public let baseAddress: UnsafePointer<Element>
+  /// The first element of column 0; `rowCount * columnCount` elements follow. Lent out only by the
+  /// `withUnsafe…` methods.
+  @usableFromInline let baseAddress: UnsafePointer<Element>
   private let release: @Sendable () -> Void
 
   /// Takes ownership of memory that `release` frees (a deallocation, an `munmap`, …).
-  public init(
+  init(
     rowCount: Int, columnCount: Int, baseAddress: UnsafePointer<Element>,
     release: @escaping @Sendable () -> Void
   ) {
@@ -26,7 +29,7 @@ public final class ColumnMajorMatrix<Element: BitwiseCopyable>: @unchecked Senda
   }
 
   /// Allocates `rowCount × columnCount` elements and lets `fill` write them (column-major) once.
-  public convenience init(
+  convenience init(
     rowCount: Int, columnCount: Int, fill: (UnsafeMutableBufferPointer<Element>) throws -> Void
   ) rethrows {
     let count = rowCount * columnCount
@@ -58,11 +61,30 @@ public final class ColumnMajorMatrix<Element: BitwiseCopyable>: @unchecked Senda
 
   deinit { release() }
 
-  /// Column `j` as a contiguous buffer of `rowCount` elements, valid while this matrix lives.
+  // MARK: - Borrowing the memory
+
+  /// Calls `body` with all `rowCount × columnCount` elements, column-major.
+  ///
+  /// The buffer is valid only inside `body`; take it once around a hot loop, not per element.
   @inlinable
-  public func column(_ j: Int) -> UnsafeBufferPointer<Element> {
+  public func withUnsafeElements<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R {
+    try body(UnsafeBufferPointer(start: baseAddress, count: rowCount * columnCount))
+  }
+
+  /// Calls `body` with column `j`: `rowCount` contiguous elements, valid only inside `body`.
+  @inlinable
+  public func withUnsafeColumn<R>(_ j: Int, _ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R {
     precondition(j >= 0 && j < columnCount, "column \(j) out of 0..<\(columnCount)")
-    return UnsafeBufferPointer(start: baseAddress + j * rowCount, count: rowCount)
+    return try body(UnsafeBufferPointer(start: baseAddress + j * rowCount, count: rowCount))
+  }
+
+  // MARK: - Safe accessors
+
+  /// A copy of column `j` (`rowCount` elements).
+  ///
+  /// - Complexity: O(rowCount).
+  public func columnArray(_ j: Int) -> [Element] {
+    withUnsafeColumn(j) { Array($0) }
   }
 
   /// The element at `(row, column)`.

@@ -42,20 +42,48 @@ public enum DatasetCache {
 
   /// Writes `dataset` to `path` (through a temporary file, renamed at the end).
   public static func write(_ dataset: Dataset, to path: String) throws {
+    let (header, headerData) = try layout(dataset)
+    let temporary = path + ".partial-\(getpid())"
+    guard FileManager.default.createFile(atPath: temporary, contents: nil), let out = FileHandle(forWritingAtPath: temporary)
+    else { throw DataError(path: path, "cannot create the file") }
+    do {
+      var file = SectionWriter(out)
+      var prefix = Data(magic)
+      withUnsafeBytes(of: UInt32(1).littleEndian) { prefix.append(contentsOf: $0) }
+      withUnsafeBytes(of: UInt32(0).littleEndian) { prefix.append(contentsOf: $0) }
+      withUnsafeBytes(of: UInt64(headerData.count).littleEndian) { prefix.append(contentsOf: $0) }
+      try file.write(prefix + headerData)
+      try file.pad(to: header.features)
+      try dataset.features.withUnsafeElements { try file.write(UnsafeRawBufferPointer($0)) }
+      try file.pad(to: header.targets)
+      try dataset.targets.withUnsafeElements { try file.write(UnsafeRawBufferPointer($0)) }
+      try file.writeStrings(dataset.ids, offsets: header.idOffsets, bytes: header.idBytes)
+      if let dt = dataset.dataTypes {
+        try file.writeStrings(dt, offsets: header.dataTypeOffsets!, bytes: header.dataTypeBytes!)
+      }
+      try out.close()
+      if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+      try FileManager.default.moveItem(atPath: temporary, toPath: path)
+    } catch {
+      try? out.close()
+      try? FileManager.default.removeItem(atPath: temporary)
+      throw DataError(path: path, "cannot write the cache (\(error.localizedDescription))")
+    }
+  }
+
+  /// The header of `dataset`'s cache with every section's offset, and its JSON.
+  private static func layout(_ dataset: Dataset) throws -> (header: Header, json: Data) {
     let rows = dataset.rowCount
     func align(_ x: Int) -> Int { (x + 63) / 64 * 64 }
-    // Sections after the header, offsets relative to the file start once the header size is known.
     var header = Header(
       rows: rows, eras: dataset.eras, eraCounts: dataset.eraRanges.map(\.count), featureNames: dataset.featureNames,
       targetNames: dataset.targetNames, features: 0, targets: 0, idOffsets: 0, idBytes: 0,
       idByteCount: dataset.ids.bytes.count)
     if let dt = dataset.dataTypes { header.dataTypeByteCount = dt.bytes.count }
     var headerData = Data()
-    var start = 0
     // The header's own length depends on the offsets it holds; iterate until it is stable.
     for _ in 0..<4 {
-      start = align(24 + headerData.count + 64)
-      var p = start
+      var p = align(24 + headerData.count + 64)
       header.features = p
       p = align(p + dataset.features.byteCount)
       header.targets = p
@@ -72,45 +100,36 @@ public enum DatasetCache {
       }
       headerData = try JSONEncoder().encode(header)
     }
-    let temporary = path + ".partial-\(getpid())"
-    guard FileManager.default.createFile(atPath: temporary, contents: nil), let out = FileHandle(forWritingAtPath: temporary)
-    else { throw DataError(path: path, "cannot create the file") }
-    do {
-      var position = 0
-      func write(_ data: Data) throws {
-        try out.write(contentsOf: data)
-        position += data.count
-      }
-      func pad(to offset: Int) throws { try write(Data(count: offset - position)) }
-      func writeRaw(_ pointer: UnsafeRawPointer, _ count: Int) throws {
-        try write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: pointer), count: count, deallocator: .none))
-      }
-      var prefix = Data(magic)
-      withUnsafeBytes(of: UInt32(1).littleEndian) { prefix.append(contentsOf: $0) }
-      withUnsafeBytes(of: UInt32(0).littleEndian) { prefix.append(contentsOf: $0) }
-      withUnsafeBytes(of: UInt64(headerData.count).littleEndian) { prefix.append(contentsOf: $0) }
-      try write(prefix + headerData)
-      try pad(to: header.features)
-      try writeRaw(dataset.features.baseAddress, dataset.features.byteCount)
-      try pad(to: header.targets)
-      try writeRaw(dataset.targets.baseAddress, dataset.targets.byteCount)
-      func writeStrings(_ column: StringColumn, offsets: Int, bytes: Int) throws {
-        try pad(to: offsets)
-        try write(column.offsets.map { Int64($0).littleEndian }.withUnsafeBytes { Data($0) })
-        try pad(to: bytes)
-        try write(Data(column.bytes))
-      }
-      try writeStrings(dataset.ids, offsets: header.idOffsets, bytes: header.idBytes)
-      if let dt = dataset.dataTypes {
-        try writeStrings(dt, offsets: header.dataTypeOffsets!, bytes: header.dataTypeBytes!)
-      }
-      try out.close()
-      if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-      try FileManager.default.moveItem(atPath: temporary, toPath: path)
-    } catch {
-      try? out.close()
-      try? FileManager.default.removeItem(atPath: temporary)
-      throw DataError(path: path, "cannot write the cache (\(error.localizedDescription))")
+    return (header, headerData)
+  }
+
+  /// Appends sections to the cache file, tracking the position for padding to section offsets.
+  private struct SectionWriter {
+    let out: FileHandle
+    var position = 0
+
+    init(_ out: FileHandle) { self.out = out }
+
+    mutating func write(_ data: Data) throws {
+      try out.write(contentsOf: data)
+      position += data.count
+    }
+
+    /// Writes `bytes` without copying them.
+    mutating func write(_ bytes: UnsafeRawBufferPointer) throws {
+      guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+      try write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count, deallocator: .none))
+    }
+
+    /// Zero bytes up to `offset`.
+    mutating func pad(to offset: Int) throws { try write(Data(count: offset - position)) }
+
+    /// A string column: Int64 offsets at `offsets`, then the UTF-8 bytes at `bytes`.
+    mutating func writeStrings(_ column: StringColumn, offsets: Int, bytes: Int) throws {
+      try pad(to: offsets)
+      try write(column.offsets.map { Int64($0).littleEndian }.withUnsafeBytes { Data($0) })
+      try pad(to: bytes)
+      try write(Data(column.bytes))
     }
   }
 

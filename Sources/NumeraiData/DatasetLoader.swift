@@ -45,13 +45,43 @@ public enum DatasetLoader {
       let dataset = try DatasetCache.open(path: paths[0])
       return LoadedDataset(dataset: dataset, warnings: [], missingFeatureValues: dataset.featureNames.map { _ in 0 })
     }
+    let sources = try openSources(paths)
+    let featureNames = try selectFeatures(options.features, in: sources)
+    let targetNames = try selectTargets(options.targets, in: sources)
+    let order = try RowOrder(sources)
+    let features = try readFeatures(featureNames, from: sources, order: order, threads: options.threads)
+    let targets = try readTargets(targetNames, from: sources, order: order)
+    let ids: StringColumn
+    if let found = try gatherStrings("id", from: sources, order: order) {
+      ids = found
+    } else if let s = sources.first(where: { !$0.columnNames.contains("id") }) {
+      throw DataError(path: s.path, "no 'id' column, expected Numerai's row ids")
+    } else {
+      ids = StringColumn()
+    }
+    let dataTypes = try gatherStrings("data_type", from: sources, order: order)
+    let (eras, ranges) = order.eras()
+    let dataset = Dataset(
+      ids: ids, eras: eras, eraRanges: ranges, featureNames: featureNames, features: features.matrix,
+      targetNames: targetNames, targets: targets, dataTypes: dataTypes)
+    return LoadedDataset(dataset: dataset, warnings: features.warnings, missingFeatureValues: features.missing)
+  }
+
+  // MARK: - Files and columns
+
+  /// Opens every file; each must have rows and an `era` column.
+  private static func openSources(_ paths: [String]) throws -> [any TableSource] {
     let sources: [any TableSource] = try paths.map(openSource)
     for s in sources where s.rowCount == 0 { throw DataError(path: s.path, "no rows") }
     for s in sources where !s.columnNames.contains("era") {
       throw DataError(path: s.path, "no 'era' column, expected Numerai's era column")
     }
-    // Columns.
-    let featureNames = options.features ?? sources[0].columnNames.filter { $0.hasPrefix("feature") }
+    return sources
+  }
+
+  /// The requested feature columns, or every `feature*` column of the first file; every file must have them.
+  private static func selectFeatures(_ requested: [String]?, in sources: [any TableSource]) throws -> [String] {
+    let featureNames = requested ?? sources[0].columnNames.filter { $0.hasPrefix("feature") }
     guard !featureNames.isEmpty else {
       throw DataError(path: sources[0].path, "no feature columns (expected columns named feature_…)")
     }
@@ -61,63 +91,40 @@ public enum DatasetLoader {
         throw DataError(path: s.path, "no column '\(missing)', expected every requested feature column")
       }
     }
-    var targetNames: [String]
-    if let requested = options.targets {
-      targetNames = requested
+    return featureNames
+  }
+
+  /// The requested target columns (every file must have them), or every `target*` column of any file with
+  /// `target` first.
+  private static func selectTargets(_ requested: [String]?, in sources: [any TableSource]) throws -> [String] {
+    if let requested {
       for s in sources {
         if let missing = requested.first(where: { !s.columnNames.contains($0) }) {
           throw DataError(path: s.path, "no target column '\(missing)'")
         }
       }
-    } else {
-      targetNames = []
-      for s in sources { for c in s.columnNames where c.hasPrefix("target") && !targetNames.contains(c) { targetNames.append(c) } }
-      if let main = targetNames.firstIndex(of: "target") { targetNames.insert(targetNames.remove(at: main), at: 0) }
+      return requested
     }
-    // Row order: stable by era across the files in the order given.
-    var eraLabels: [[String]] = []
-    for s in sources { eraLabels.append(try s.strings("era").map(normalizeEra)) }
-    var order: [(file: Int, row: Int)] = []
-    for (f, labels) in eraLabels.enumerated() { for r in labels.indices { order.append((f, r)) } }
-    let concatenatedSorted = order.indices.dropFirst().allSatisfy {
-      eraLabels[order[$0 - 1].file][order[$0 - 1].row] <= eraLabels[order[$0].file][order[$0].row]
-    }
-    if !concatenatedSorted {
-      order.sort { a, b in
-        let ea = eraLabels[a.file][a.row]
-        let eb = eraLabels[b.file][b.row]
-        return ea != eb ? ea < eb : (a.file, a.row) < (b.file, b.row)
-      }
-    }
-    let rows = order.count
-    // Destination row of each source row.
-    var destination = sources.map { [Int](repeating: 0, count: $0.rowCount) }
-    for (d, o) in order.enumerated() { destination[o.file][o.row] = d }
-    let fileOffsets = sources.reduce(into: [0]) { $0.append($0.last! + $1.rowCount) }
+    var targetNames: [String] = []
+    for s in sources { for c in s.columnNames where c.hasPrefix("target") && !targetNames.contains(c) { targetNames.append(c) } }
+    if let main = targetNames.firstIndex(of: "target") { targetNames.insert(targetNames.remove(at: main), at: 0) }
+    return targetNames
+  }
 
+  // MARK: - Reading in row order
+
+  /// The feature matrix, the NaN count per column and one warning per file that had NaN.
+  private static func readFeatures(
+    _ featureNames: [String], from sources: [any TableSource], order: RowOrder, threads: Int
+  ) throws -> (matrix: ColumnMajorMatrix<Int8>, missing: [Int], warnings: [String]) {
     var warnings: [String] = []
     var missingPerColumn = featureNames.map { _ in 0 }
-    let features = try ColumnMajorMatrix<Int8>(rowCount: rows, columnCount: featureNames.count) { out in
+    let matrix = try ColumnMajorMatrix<Int8>(rowCount: order.rowCount, columnCount: featureNames.count) { out in
       for (f, source) in sources.enumerated() {
-        let n = source.rowCount
-        let missing: [Int]
-        if concatenatedSorted {
-          let slices = featureNames.indices.map { j in
-            UnsafeMutableBufferPointer(rebasing: out[(j * rows + fileOffsets[f])..<(j * rows + fileOffsets[f] + n)])
-          }
-          missing = try source.readFeatures(featureNames, into: slices, threads: options.threads)
-          try checkBins(slices, names: featureNames, path: source.path)
-        } else {
-          let temporary = UnsafeMutableBufferPointer<Int8>.allocate(capacity: n * featureNames.count)
-          defer { temporary.deallocate() }
-          let slices = featureNames.indices.map { j in UnsafeMutableBufferPointer(rebasing: temporary[(j * n)..<((j + 1) * n)]) }
-          missing = try source.readFeatures(featureNames, into: slices, threads: options.threads)
-          try checkBins(slices, names: featureNames, path: source.path)
-          for j in featureNames.indices {
-            let column = out.baseAddress! + j * rows
-            for r in 0..<n { column[destination[f][r]] = slices[j][r] }
-          }
-        }
+        let missing =
+          order.isConcatenation
+          ? try readFeaturesInPlace(featureNames, from: source, file: f, order: order, into: out, threads: threads)
+          : try readFeaturesScattered(featureNames, from: source, file: f, order: order, into: out, threads: threads)
         for j in missing.indices { missingPerColumn[j] += missing[j] }
         let total = missing.reduce(0, +)
         if total > 0 {
@@ -127,49 +134,67 @@ public enum DatasetLoader {
         }
       }
     }
-    let targets = try ColumnMajorMatrix<Float>(rowCount: rows, columnCount: targetNames.count) { out in
+    return (matrix, missingPerColumn, warnings)
+  }
+
+  /// Reads file `f`'s features straight into its rows of `out`: its rows follow the previous files' in era order.
+  private static func readFeaturesInPlace(
+    _ featureNames: [String], from source: any TableSource, file f: Int, order: RowOrder,
+    into out: UnsafeMutableBufferPointer<Int8>, threads: Int
+  ) throws -> [Int] {
+    let region = UnsafeMutableBufferPointer(rebasing: out[order.fileOffsets[f]...])
+    let missing = try source.readFeatures(featureNames, into: region, columnStride: order.rowCount, threads: threads)
+    try checkBins(region, columnStride: order.rowCount, rows: source.rowCount, names: featureNames, path: source.path)
+    return missing
+  }
+
+  /// Reads file `f`'s features into a temporary matrix, then moves each row to its place in era order.
+  private static func readFeaturesScattered(
+    _ featureNames: [String], from source: any TableSource, file f: Int, order: RowOrder,
+    into out: UnsafeMutableBufferPointer<Int8>, threads: Int
+  ) throws -> [Int] {
+    let n = source.rowCount
+    let temporary = UnsafeMutableBufferPointer<Int8>.allocate(capacity: n * featureNames.count)
+    defer { temporary.deallocate() }
+    let missing = try source.readFeatures(featureNames, into: temporary, columnStride: n, threads: threads)
+    try checkBins(temporary, columnStride: n, rows: n, names: featureNames, path: source.path)
+    let destination = order.destination[f]
+    for j in featureNames.indices {
+      let column = out.baseAddress! + j * order.rowCount
+      let read = temporary.baseAddress! + j * n
+      for r in 0..<n { column[destination[r]] = read[r] }
+    }
+    return missing
+  }
+
+  /// The target matrix; a file without a target column contributes NaN.
+  private static func readTargets(
+    _ targetNames: [String], from sources: [any TableSource], order: RowOrder
+  ) throws -> ColumnMajorMatrix<Float> {
+    let rows = order.rowCount
+    return try ColumnMajorMatrix<Float>(rowCount: rows, columnCount: targetNames.count) { out in
       for (t, name) in targetNames.enumerated() {
         let column = out.baseAddress! + t * rows
         for (f, source) in sources.enumerated() {
+          let destination = order.destination[f]
           guard source.columnNames.contains(name) else {
-            for r in 0..<source.rowCount { column[destination[f][r]] = .nan }
+            for r in 0..<source.rowCount { column[destination[r]] = .nan }
             continue
           }
           let values = try source.floats(name)
-          for r in values.indices { column[destination[f][r]] = values[r] }
+          for r in values.indices { column[destination[r]] = values[r] }
         }
       }
     }
-    func gatherStrings(_ column: String) throws -> StringColumn? {
-      guard sources.allSatisfy({ $0.columnNames.contains(column) }) else { return nil }
-      let perFile = try sources.map { try $0.strings(column) }
-      return StringColumn(order.lazy.map { perFile[$0.file][$0.row] })
-    }
-    let ids: StringColumn
-    if let found = try gatherStrings("id") {
-      ids = found
-    } else if let s = sources.first(where: { !$0.columnNames.contains("id") }) {
-      throw DataError(path: s.path, "no 'id' column, expected Numerai's row ids")
-    } else {
-      ids = StringColumn()
-    }
-    let dataTypes = try gatherStrings("data_type")
-    // Era ranges from the sorted labels.
-    var eras: [String] = []
-    var ranges: [Range<Int>] = []
-    var start = 0
-    for d in 0..<rows {
-      let label = eraLabels[order[d].file][order[d].row]
-      if d + 1 == rows || eraLabels[order[d + 1].file][order[d + 1].row] != label {
-        eras.append(label)
-        ranges.append(start..<(d + 1))
-        start = d + 1
-      }
-    }
-    let dataset = Dataset(
-      ids: ids, eras: eras, eraRanges: ranges, featureNames: featureNames, features: features,
-      targetNames: targetNames, targets: targets, dataTypes: dataTypes)
-    return LoadedDataset(dataset: dataset, warnings: warnings, missingFeatureValues: missingPerColumn)
+  }
+
+  /// A string column in row order, or nil when some file lacks it.
+  private static func gatherStrings(
+    _ column: String, from sources: [any TableSource], order: RowOrder
+  ) throws -> StringColumn? {
+    guard sources.allSatisfy({ $0.columnNames.contains(column) }) else { return nil }
+    let perFile = try sources.map { try $0.strings(column) }
+    return StringColumn(order.order.lazy.map { perFile[$0.file][$0.row] })
   }
 
   /// Numerai eras as labels that sort in time: integers (and short digit strings) zero-padded to 4 digits.
@@ -178,9 +203,12 @@ public enum DatasetLoader {
     return String(repeating: "0", count: 4 - label.count) + label
   }
 
-  /// Every feature value must be a bin 0…4.
-  private static func checkBins(_ columns: [UnsafeMutableBufferPointer<Int8>], names: [String], path: String) throws {
-    for (j, column) in columns.enumerated() {
+  /// Every feature value must be a bin 0…4: checks `rows` values of each column, columns `columnStride` apart.
+  private static func checkBins(
+    _ matrix: UnsafeMutableBufferPointer<Int8>, columnStride: Int, rows: Int, names: [String], path: String
+  ) throws {
+    for (j, name) in names.enumerated() {
+      let column = UnsafeMutableBufferPointer(rebasing: matrix[(j * columnStride)..<(j * columnStride + rows)])
       var low: Int8 = 0
       var high: Int8 = 4
       for v in column {
@@ -189,7 +217,7 @@ public enum DatasetLoader {
       }
       if low < 0 || high > 4 {
         let bad = column.first { $0 < 0 || $0 > 4 }!
-        throw DataError(path: path, column: names[j], "holds \(bad), expected bins 0…4 (or floats 0, .25, …, 1)")
+        throw DataError(path: path, column: name, "holds \(bad), expected bins 0…4 (or floats 0, .25, …, 1)")
       }
     }
   }
@@ -206,5 +234,61 @@ public enum DatasetLoader {
     if head.isEmpty { throw DataError(path: path, "the file is empty, expected Parquet, CSV or a .smd cache") }
     if path.lowercased().hasSuffix(".parquet") { return try ParquetSource(path: path) }
     throw DataError(path: path, "not a Parquet file, a .csv file or a SignalMiner cache")
+  }
+}
+
+/// The files' rows in era order: stable by era across the files in the order given.
+private struct RowOrder {
+  /// Normalised era label of every row, per file.
+  let eraLabels: [[String]]
+  /// Source (file, row) of each output row.
+  let order: [(file: Int, row: Int)]
+  /// Whether the files' rows, one file after the other, are already in era order.
+  let isConcatenation: Bool
+  /// Output row of each source row, per file.
+  let destination: [[Int]]
+  /// Running row counts: file f's rows start at output row `fileOffsets[f]` when the rows are a concatenation.
+  let fileOffsets: [Int]
+
+  var rowCount: Int { order.count }
+
+  init(_ sources: [any TableSource]) throws {
+    var eraLabels: [[String]] = []
+    for s in sources { eraLabels.append(try s.strings("era").map(DatasetLoader.normalizeEra)) }
+    var order: [(file: Int, row: Int)] = []
+    for (f, labels) in eraLabels.enumerated() { for r in labels.indices { order.append((f, r)) } }
+    let isConcatenation = order.indices.dropFirst().allSatisfy {
+      eraLabels[order[$0 - 1].file][order[$0 - 1].row] <= eraLabels[order[$0].file][order[$0].row]
+    }
+    if !isConcatenation {
+      order.sort { a, b in
+        let ea = eraLabels[a.file][a.row]
+        let eb = eraLabels[b.file][b.row]
+        return ea != eb ? ea < eb : (a.file, a.row) < (b.file, b.row)
+      }
+    }
+    var destination = sources.map { [Int](repeating: 0, count: $0.rowCount) }
+    for (d, o) in order.enumerated() { destination[o.file][o.row] = d }
+    self.eraLabels = eraLabels
+    self.order = order
+    self.isConcatenation = isConcatenation
+    self.destination = destination
+    fileOffsets = sources.reduce(into: [0]) { $0.append($0.last! + $1.rowCount) }
+  }
+
+  /// The eras in order and the output rows of each.
+  func eras() -> (labels: [String], ranges: [Range<Int>]) {
+    var eras: [String] = []
+    var ranges: [Range<Int>] = []
+    var start = 0
+    for d in 0..<rowCount {
+      let label = eraLabels[order[d].file][order[d].row]
+      if d + 1 == rowCount || eraLabels[order[d + 1].file][order[d + 1].row] != label {
+        eras.append(label)
+        ranges.append(start..<(d + 1))
+        start = d + 1
+      }
+    }
+    return (eras, ranges)
   }
 }

@@ -54,8 +54,10 @@ public struct DatasetSummary: Sendable, Codable, Equatable {
     for (t, name) in d.targetNames.enumerated() {
       var nan = 0
       var sum = 0.0
-      for v in d.targets.column(t) {
-        if v.isNaN { nan += 1 } else { sum += Double(v) }
+      d.targets.withUnsafeColumn(t) { column in
+        for v in column {
+          if v.isNaN { nan += 1 } else { sum += Double(v) }
+        }
       }
       targets[name] = Target(nan: nan, mean: nan == d.rowCount ? nil : sum / Double(d.rowCount - nan))
     }
@@ -63,7 +65,11 @@ public struct DatasetSummary: Sendable, Codable, Equatable {
     var columns: [String: Column] = [:]
     for (j, name) in d.featureNames.enumerated() {
       var counts = [Int](repeating: 0, count: 256)
-      for v in d.features.column(j) { counts[Int(UInt8(bitPattern: v))] += 1 }
+      counts.withUnsafeMutableBufferPointer { counts in
+        d.features.withUnsafeColumn(j) { column in
+          for v in column { counts[Int(UInt8(bitPattern: v))] += 1 }
+        }
+      }
       var sum = 0
       var low = Int.max
       var high = Int.min

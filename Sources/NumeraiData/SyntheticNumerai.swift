@@ -78,30 +78,91 @@ public struct SyntheticNumerai: Sendable {
   /// - Complexity: O(eras × rowsPerEra × features).
   public init(_ c: Configuration) throws {
     try c.validate()
-    var rng = SplitMix64(seed: c.seed)
-    let groups = max(1, c.features / 8)
+    var generator = Generator(c)
+    for e in 0..<c.eras {
+      generator.drawLatentFactors()
+      generator.drawFeatures(era: e)
+      generator.drawTargets(era: e, labelled: e < c.eras - c.unlabelledEras)
+    }
     let rows = c.eras * c.rowsPerEra
     let featureNames = (0..<c.features).map { String(format: "feature_%04d", $0) }
     let targetNames = Array(Configuration.targetNames.prefix(c.targets))
     let eraLabels = (0..<c.eras).map { String(format: "%04d", $0 + 1) }
-    // Per-feature loading on its group factor and per-group drifting target weights.
-    let group = (0..<c.features).map { $0 % groups }
-    let loading = (0..<c.features).map { _ in 0.4 + 0.5 * rng.unit() }
-    var weights = (0..<c.targets).map { _ in (0..<groups).map { _ in rng.normal() } }
-    var latent = [Double](repeating: 0, count: c.rowsPerEra * groups)
-    var raw = [Double](repeating: 0, count: c.rowsPerEra)
-    var featureColumns = [[Int8]](repeating: [Int8](repeating: 0, count: rows), count: c.features)
-    var targetColumns = [[Float]](repeating: [Float](repeating: .nan, count: rows), count: c.targets)
-    for e in 0..<c.eras {
-      let base = e * c.rowsPerEra
+    var hex = SplitMix64(seed: c.seed ^ 0x1D5)
+    let ids = (0..<rows).map { _ in "n" + String(hex.next() >> 4, radix: 16, uppercase: false) }
+    let split = (c.eras - c.validationEras) * c.rowsPerEra
+    func make(_ rowRange: Range<Int>, _ type: String) -> Dataset {
+      let eraRange = (rowRange.lowerBound / c.rowsPerEra)..<(rowRange.upperBound / c.rowsPerEra)
+      return Dataset(
+        ids: StringColumn(ids[rowRange]), eras: Array(eraLabels[eraRange]),
+        eraRanges: eraRange.map { ($0 * c.rowsPerEra - rowRange.lowerBound)..<(($0 + 1) * c.rowsPerEra - rowRange.lowerBound) },
+        featureNames: featureNames,
+        features: ColumnMajorMatrix(columns: generator.features.map { Array($0[rowRange]) }, rowCount: rowRange.count),
+        targetNames: targetNames,
+        targets: ColumnMajorMatrix(columns: generator.targets.map { Array($0[rowRange]) }, rowCount: rowRange.count),
+        dataTypes: StringColumn(repeatElement(type, count: rowRange.count)))
+    }
+    train = make(0..<split, "train")
+    validation = make(split..<rows, "validation")
+    let small = Array(featureNames.prefix(max(1, c.features / 4)))
+    let medium = Array(featureNames.prefix(max(1, c.features / 2)))
+    featureSets = FeatureSets(sets: ["small": small, "medium": medium, "all": featureNames], targets: targetNames)
+  }
+
+  /// The latent model behind the columns, drawn era by era from one random stream (the order of draws is
+  /// what makes a seed reproducible).
+  private struct Generator {
+    let c: Configuration
+    var rng: SplitMix64
+    /// Feature groups, each with a latent factor per row.
+    let groups: Int
+    /// Group of each feature and its loading on the group's factor.
+    let group: [Int]
+    let loading: [Double]
+    /// Per target, drifting weights of the group factors.
+    var weights: [[Double]]
+    /// The current era's factors, row-major (`rowsPerEra × groups`).
+    var latent: [Double]
+    /// One column of the current era before binning.
+    var raw: [Double]
+    var features: [[Int8]]
+    var targets: [[Float]]
+
+    init(_ c: Configuration) {
+      self.c = c
+      var rng = SplitMix64(seed: c.seed)
+      let groups = max(1, c.features / 8)
+      self.groups = groups
+      group = (0..<c.features).map { $0 % groups }
+      loading = (0..<c.features).map { _ in 0.4 + 0.5 * rng.unit() }
+      weights = (0..<c.targets).map { _ in (0..<groups).map { _ in rng.normal() } }
+      self.rng = rng
+      latent = [Double](repeating: 0, count: c.rowsPerEra * groups)
+      raw = [Double](repeating: 0, count: c.rowsPerEra)
+      let rows = c.eras * c.rowsPerEra
+      features = [[Int8]](repeating: [Int8](repeating: 0, count: rows), count: c.features)
+      targets = [[Float]](repeating: [Float](repeating: .nan, count: rows), count: c.targets)
+    }
+
+    mutating func drawLatentFactors() {
       for i in latent.indices { latent[i] = rng.normal() }
+    }
+
+    /// Each feature: a noisy view of its group's factor, binned into quintiles within the era.
+    mutating func drawFeatures(era e: Int) {
+      let base = e * c.rowsPerEra
       for j in 0..<c.features {
         for r in 0..<c.rowsPerEra {
           raw[r] = loading[j] * latent[r * groups + group[j]] + (1 - loading[j]) * rng.normal()
         }
-        Self.binned(raw, cuts: [0.2, 0.4, 0.6, 0.8]) { r, bin in featureColumns[j][base + r] = Int8(bin) }
+        SyntheticNumerai.binned(raw, cuts: [0.2, 0.4, 0.6, 0.8]) { r, bin in features[j][base + r] = Int8(bin) }
       }
-      let labelled = e < c.eras - c.unlabelledEras
+    }
+
+    /// Each target: drifting linear mix of the factors plus an interaction, a threshold and noise, binned
+    /// 5/20/50/20/5 %; unlabelled eras draw the same values but keep NaN.
+    mutating func drawTargets(era e: Int, labelled: Bool) {
+      let base = e * c.rowsPerEra
       for t in 0..<c.targets {
         // Weights drift as a slow random walk; target t shares target 0's signal with its own twist.
         for g in 0..<groups { weights[t][g] = 0.97 * weights[t][g] + 0.25 * rng.normal() }
@@ -115,28 +176,9 @@ public struct SyntheticNumerai: Sendable {
           raw[r] = 0.1 * c.signalStrength * (signal + 0.7 * interaction + 0.8 * threshold) + rng.normal()
         }
         guard labelled else { continue }
-        Self.binned(raw, cuts: [0.05, 0.25, 0.75, 0.95]) { r, bin in targetColumns[t][base + r] = Float(bin) / 4 }
+        SyntheticNumerai.binned(raw, cuts: [0.05, 0.25, 0.75, 0.95]) { r, bin in targets[t][base + r] = Float(bin) / 4 }
       }
     }
-    var hex = SplitMix64(seed: c.seed ^ 0x1D5)
-    let ids = (0..<rows).map { _ in "n" + String(hex.next() >> 4, radix: 16, uppercase: false) }
-    let split = (c.eras - c.validationEras) * c.rowsPerEra
-    func make(_ rowRange: Range<Int>, _ type: String) -> Dataset {
-      let eraRange = (rowRange.lowerBound / c.rowsPerEra)..<(rowRange.upperBound / c.rowsPerEra)
-      return Dataset(
-        ids: StringColumn(ids[rowRange]), eras: Array(eraLabels[eraRange]),
-        eraRanges: eraRange.map { ($0 * c.rowsPerEra - rowRange.lowerBound)..<(($0 + 1) * c.rowsPerEra - rowRange.lowerBound) },
-        featureNames: featureNames,
-        features: ColumnMajorMatrix(columns: featureColumns.map { Array($0[rowRange]) }, rowCount: rowRange.count),
-        targetNames: targetNames,
-        targets: ColumnMajorMatrix(columns: targetColumns.map { Array($0[rowRange]) }, rowCount: rowRange.count),
-        dataTypes: StringColumn(repeatElement(type, count: rowRange.count)))
-    }
-    train = make(0..<split, "train")
-    validation = make(split..<rows, "validation")
-    let small = Array(featureNames.prefix(max(1, c.features / 4)))
-    let medium = Array(featureNames.prefix(max(1, c.features / 2)))
-    featureSets = FeatureSets(sets: ["small": small, "medium": medium, "all": featureNames], targets: targetNames)
   }
 
   /// Writes PREFIX_train.parquet, PREFIX_validation.parquet and PREFIX_features.json; returns their paths.
@@ -157,8 +199,8 @@ public struct SyntheticNumerai: Sendable {
       .string("era", d.eraRanges.enumerated().flatMap { e, r in Array(repeating: d.eras[e], count: r.count) })
     ]
     if let types = d.dataTypes { columns.append(.string("data_type", Array(types))) }
-    for (j, name) in d.featureNames.enumerated() { columns.append(.int8(name, Array(d.features.column(j)))) }
-    for (t, name) in d.targetNames.enumerated() { columns.append(.float(name, Array(d.targets.column(t)))) }
+    for (j, name) in d.featureNames.enumerated() { columns.append(.int8(name, d.features.columnArray(j))) }
+    for (t, name) in d.targetNames.enumerated() { columns.append(.float(name, d.targets.columnArray(t))) }
     columns.append(.string("id", Array(d.ids)))
     try writer.write(columns, rowCount: d.rowCount, to: path, metadata: ["pandas": pandasMetadata(columns)])
   }

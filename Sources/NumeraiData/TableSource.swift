@@ -9,8 +9,11 @@ protocol TableSource {
   func strings(_ column: String) throws -> [String]
   /// The column as Float, NaN for a null.
   func floats(_ column: String) throws -> [Float]
-  /// Feature columns as bins: float values × 4, NaN and null → 2. Returns per column how many were replaced.
-  func readFeatures(_ names: [String], into outputs: [UnsafeMutableBufferPointer<Int8>], threads: Int) throws -> [Int]
+  /// Feature columns as bins: float values × 4, NaN and null → 2. Column k fills the `rowCount` elements of
+  /// `output` from `k × columnStride` on. Returns per column how many were replaced.
+  func readFeatures(
+    _ names: [String], into output: UnsafeMutableBufferPointer<Int8>, columnStride: Int, threads: Int
+  ) throws -> [Int]
 }
 
 /// A Parquet file through `ParquetFile`.
@@ -49,9 +52,13 @@ struct ParquetSource: TableSource {
     }
   }
 
-  func readFeatures(_ names: [String], into outputs: [UnsafeMutableBufferPointer<Int8>], threads: Int) throws -> [Int] {
+  func readFeatures(
+    _ names: [String], into output: UnsafeMutableBufferPointer<Int8>, columnStride: Int, threads: Int
+  ) throws -> [Int] {
     let indices = try names.map(index)
-    return try file.readInt8Columns(indices, into: outputs, floatScale: 4, missing: 2, threads: threads)
+    var output = output
+    return try file.readInt8Columns(
+      indices, into: &output, columnStride: columnStride, floatScale: 4, missing: 2, threads: threads)
   }
 }
 
@@ -75,14 +82,18 @@ struct DatasetSource: TableSource {
 
   func floats(_ column: String) throws -> [Float] {
     guard let t = dataset.targetIndex(named: column) else { throw DataError(path: path, "no column '\(column)'") }
-    return Array(dataset.targets.column(t))
+    return dataset.targets.columnArray(t)
   }
 
-
-  func readFeatures(_ names: [String], into outputs: [UnsafeMutableBufferPointer<Int8>], threads: Int) throws -> [Int] {
+  func readFeatures(
+    _ names: [String], into output: UnsafeMutableBufferPointer<Int8>, columnStride: Int, threads: Int
+  ) throws -> [Int] {
     for (k, name) in names.enumerated() {
       guard let j = dataset.featureIndex(named: name) else { throw DataError(path: path, "no column '\(name)'") }
-      _ = outputs[k].initialize(from: dataset.features.column(j))
+      let start = k * columnStride
+      dataset.features.withUnsafeColumn(j) {
+        _ = UnsafeMutableBufferPointer(rebasing: output[start..<(start + rowCount)]).initialize(fromContentsOf: $0)
+      }
     }
     return names.map { _ in 0 }
   }

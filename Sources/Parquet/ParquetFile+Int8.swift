@@ -1,159 +1,285 @@
 import Foundation
+import Synchronization
 
 extension ParquetFile {
-  /// Decodes numeric columns straight into int8 buffers, several columns in parallel.
+  /// Decodes numeric columns straight into a column-major int8 matrix, several columns in parallel.
   ///
-  /// `outputs[k]` receives column `indices[k]` (`rowCount` values). INT32 and INT64 values must fit in Int8;
-  /// FLOAT and DOUBLE values become `Int8((x * floatScale).rounded())`; nulls and NaN become `missing`.
-  /// Dictionary pages are converted once per chunk into a lookup table, so a dictionary-encoded page costs
-  /// one table lookup per row. Returns, per column, how many nulls or NaN were replaced by `missing`.
+  /// Column `indices[k]` fills the `rowCount` elements of `output` that start `k × columnStride` elements
+  /// after its start; `columnStride` defaults to `rowCount`, i.e. the columns back to back. INT32 and INT64
+  /// values must fit in Int8; FLOAT and DOUBLE values become `Int8((x * floatScale).rounded())`; nulls and
+  /// NaN become `missing`. Elements between columns are left as they were. Dictionary pages are converted
+  /// once per chunk into a lookup table, so a dictionary-encoded page costs one table lookup per row.
+  /// Returns, per column, how many nulls or NaN were replaced by `missing`.
+  ///
+  /// `output` is written in place when it has contiguous storage (`[Int8]`, `ArraySlice<Int8>`, …);
+  /// otherwise the columns are decoded into a temporary array and copied.
   ///
   /// - Complexity: O(rows × columns) over `threads` threads; each holds one page at a time.
   public func readInt8Columns(
-    _ indices: [Int], into outputs: [UnsafeMutableBufferPointer<Int8>], floatScale: Double, missing: Int8,
-    threads: Int
+    _ indices: [Int], into output: inout some MutableCollection<Int8>, columnStride: Int? = nil,
+    floatScale: Double, missing: Int8, threads: Int
   ) throws -> [Int] {
-    precondition(indices.count == outputs.count, "one output per column")
-    for (k, index) in indices.enumerated() {
+    let stride = columnStride ?? rowCount
+    precondition(stride >= rowCount, "columnStride \(stride) is shorter than a column (\(rowCount) rows)")
+    precondition(
+      indices.isEmpty || output.count >= (indices.count - 1) * stride + rowCount,
+      "output holds \(output.count) elements, \(indices.count) columns need \((indices.count - 1) * stride + rowCount)")
+    if let replaced = try output.withContiguousMutableStorageIfAvailable({ buffer in
+      try readInt8Columns(
+        indices, into: buffer, columnStride: stride, floatScale: floatScale, missing: missing, threads: threads)
+    }) {
+      return replaced
+    }
+    var contiguous = Array(output)
+    let replaced = try contiguous.withUnsafeMutableBufferPointer { buffer in
+      try readInt8Columns(
+        indices, into: buffer, columnStride: stride, floatScale: floatScale, missing: missing, threads: threads)
+    }
+    var position = output.startIndex
+    for value in contiguous {
+      output[position] = value
+      output.formIndex(after: &position)
+    }
+    return replaced
+  }
+
+  /// `readInt8Columns` on contiguous memory, after the caller has checked the layout.
+  private func readInt8Columns(
+    _ indices: [Int], into output: UnsafeMutableBufferPointer<Int8>, columnStride: Int, floatScale: Double,
+    missing: Int8, threads: Int
+  ) throws -> [Int] {
+    try checkInt8Readable(indices)
+    let outcomes = ColumnOutcomes(count: indices.count)
+    // Column k owns output[k * columnStride ..< k * columnStride + rowCount]; the ranges are disjoint, and
+    // each column is decoded by exactly one thread, so no element is written by two threads.
+    nonisolated(unsafe) let output = output
+    let rows = rowCount
+    let chunks = max(1, min(threads, indices.count))
+    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+      // Columns are dealt round-robin to threads.
+      for k in Swift.stride(from: chunk, to: indices.count, by: chunks) {
+        if outcomes.hasFailure { return }
+        let start = k * columnStride
+        let column = UnsafeMutableBufferPointer(rebasing: output[start..<(start + rows)])
+        outcomes.set(
+          k, Result { try readInt8Column(indices[k], into: column, floatScale: floatScale, missing: missing) })
+      }
+    }
+    return try outcomes.values()
+  }
+
+  /// Every index names a column whose physical type converts to int8.
+  private func checkInt8Readable(_ indices: [Int]) throws {
+    for index in indices {
       precondition(index >= 0 && index < columns.count, "column index \(index) out of range")
-      precondition(outputs[k].count == rowCount, "each output holds rowCount values")
       guard [.int32, .int64, .float, .double].contains(columns[index].physicalType) else {
         throw ParquetError(
           path: path, column: columns[index].name,
-          reason: "\(columns[index].physicalType.name) values cannot be read as int8 (expected INT32, INT64, FLOAT or DOUBLE)")
+          reason:
+            "\(columns[index].physicalType.name) values cannot be read as int8 (expected INT32, INT64, FLOAT or DOUBLE)"
+        )
       }
     }
-    let results = ResultSlots(count: indices.count)
-    // Each output buffer is written by the one thread that decodes its column.
-    nonisolated(unsafe) let outputs = outputs
-    let chunks = max(1, min(threads, indices.count))
-    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-      // Columns are dealt round-robin to threads; each column is decoded by exactly one thread.
-      for k in stride(from: chunk, to: indices.count, by: chunks) {
-        if results.hasFailure { return }
-        do {
-          results.set(k, .success(try readInt8Column(indices[k], into: outputs[k], floatScale: floatScale, missing: missing)))
-        } catch {
-          results.set(k, .failure(error))
-        }
-      }
-    }
-    return try results.values()
   }
 
+  /// Decodes column `index` into `out` (`rowCount` values); returns how many values became `missing`.
   private func readInt8Column(
     _ index: Int, into out: UnsafeMutableBufferPointer<Int8>, floatScale: Double, missing: Int8
   ) throws -> Int {
-    let type = columns[index].physicalType
-    let size = type == .int32 || type == .float ? 4 : 8
-    var replaced = 0
-    /// The bin of the value at `offset`, or nil for NaN.
-    func convert(_ raw: UnsafeRawBufferPointer, _ offset: Int) throws -> Int8? {
-      switch type {
-      case .int32:
-        let v = Int32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int32.self))
-        guard let b = Int8(exactly: v) else { throw CorruptData("value \(v) does not fit in int8") }
-        return b
-      case .int64:
-        let v = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int64.self))
-        guard let b = Int8(exactly: v) else { throw CorruptData("value \(v) does not fit in int8") }
-        return b
-      default:
-        let x =
-          type == .float
-          ? Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))))
-          : Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
-        if x.isNaN { return nil }
-        guard let b = Int8(exactly: (x * floatScale).rounded()) else {
-          throw CorruptData("value \(x) × \(floatScale) does not fit in int8")
-        }
-        return b
-      }
-    }
+    var writer = Int8PageWriter(
+      conversion: Int8Conversion(type: columns[index].physicalType, floatScale: floatScale), missing: missing,
+      out: out)
     try forEachChunk(ofColumn: index) { decoder, firstRow, rows in
-      // Dictionary value d becomes table[d]; a NaN entry is `missing` and flagged in `isNaN`.
-      var table: [Int8] = []
-      var isNaN: [Bool] = []
-      var dictionaryHasNaN = false
+      writer.dictionary = DictionaryBins()
       var row = firstRow
       try decoder.decode(
         dictionary: { raw, count in
-          guard count <= raw.count / size else { throw CorruptData("dictionary page too short for \(count) values") }
-          table = []
-          isNaN = []
-          for d in 0..<count {
-            let b = try convert(raw, d * size)
-            table.append(b ?? missing)
-            isNaN.append(b == nil)
-          }
-          dictionaryHasNaN = isNaN.contains(true)
+          writer.dictionary = try DictionaryBins(raw, count: count, conversion: writer.conversion, missing: missing)
         },
         page: { page in
-          guard row + page.rowCount <= firstRow + rows else { throw CorruptData("pages hold more rows than the row group") }
-          let target = out.baseAddress! + row
-          switch (page.values, page.present) {
-          case (.dictionary(let ix), nil):
-            // The hot path: every row present, one lookup each.
-            table.withUnsafeBufferPointer { t in
-              for i in 0..<page.rowCount { target[i] = t[Int(ix[i])] }
-            }
-            if dictionaryHasNaN { for i in 0..<page.rowCount where isNaN[Int(ix[i])] { replaced += 1 } }
-          case (.dictionary(let ix), let present?):
-            var k = 0
-            for i in 0..<page.rowCount {
-              if present[i] != 0 {
-                let d = Int(ix[k])
-                target[i] = table[d]
-                if isNaN[d] { replaced += 1 }
-                k += 1
-              } else {
-                target[i] = missing
-                replaced += 1
-              }
-            }
-          case (.plain(let raw), let present):
-            guard page.valueCount <= raw.count / size else { throw CorruptData("page too short for its values") }
-            var k = 0
-            for i in 0..<page.rowCount {
-              if let present, present[i] == 0 {
-                target[i] = missing
-                replaced += 1
-                continue
-              }
-              if let b = try convert(raw, k * size) {
-                target[i] = b
-              } else {
-                target[i] = missing
-                replaced += 1
-              }
-              k += 1
-            }
+          guard row + page.rowCount <= firstRow + rows else {
+            throw CorruptData("pages hold more rows than the row group")
           }
+          try writer.write(page, at: row)
           row += page.rowCount
         })
       guard row == firstRow + rows else { throw CorruptData("pages hold \(row - firstRow) rows, expected \(rows)") }
     }
-    return replaced
+    return writer.replaced
   }
 }
 
-/// Per-column results written by parallel workers: each slot by exactly one thread, read after all finish.
-private final class ResultSlots: @unchecked Sendable {
-  private var slots: [Result<Int, any Error>?]
-  private let lock = NSLock()
-  private(set) var hasFailure = false
+// MARK: - Values to bins
 
-  init(count: Int) { slots = Array(repeating: nil, count: count) }
+/// How the values of one column become int8 bins.
+private struct Int8Conversion {
+  let type: ParquetPhysicalType
+  let floatScale: Double
+  /// Bytes per PLAIN value.
+  let size: Int
+
+  init(type: ParquetPhysicalType, floatScale: Double) {
+    self.type = type
+    self.floatScale = floatScale
+    size = type == .int32 || type == .float ? 4 : 8
+  }
+
+  /// The bin of the PLAIN value at byte `offset`, or nil for NaN.
+  func bin(_ raw: UnsafeRawBufferPointer, at offset: Int) throws -> Int8? {
+    switch type {
+    case .int32:
+      let v = Int32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int32.self))
+      guard let b = Int8(exactly: v) else { throw CorruptData("value \(v) does not fit in int8") }
+      return b
+    case .int64:
+      let v = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int64.self))
+      guard let b = Int8(exactly: v) else { throw CorruptData("value \(v) does not fit in int8") }
+      return b
+    default:
+      let x =
+        type == .float
+        ? Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))))
+        : Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+      if x.isNaN { return nil }
+      guard let b = Int8(exactly: (x * floatScale).rounded()) else {
+        throw CorruptData("value \(x) × \(floatScale) does not fit in int8")
+      }
+      return b
+    }
+  }
+}
+
+/// A chunk's dictionary as bins: dictionary value d becomes `bins[d]`; a NaN entry is `missing` and flagged
+/// in `isNaN`.
+private struct DictionaryBins {
+  var bins: [Int8] = []
+  var isNaN: [Bool] = []
+  var hasNaN = false
+
+  init() {}
+
+  /// Converts a PLAIN dictionary page of `count` values.
+  init(_ raw: UnsafeRawBufferPointer, count: Int, conversion: Int8Conversion, missing: Int8) throws {
+    guard count <= raw.count / conversion.size else {
+      throw CorruptData("dictionary page too short for \(count) values")
+    }
+    bins.reserveCapacity(count)
+    isNaN.reserveCapacity(count)
+    for d in 0..<count {
+      let b = try conversion.bin(raw, at: d * conversion.size)
+      bins.append(b ?? missing)
+      isNaN.append(b == nil)
+    }
+    hasNaN = isNaN.contains(true)
+  }
+}
+
+// MARK: - Pages to rows
+
+/// Writes the decoded pages of one column into its output rows and counts the values replaced by `missing`.
+private struct Int8PageWriter {
+  let conversion: Int8Conversion
+  let missing: Int8
+  let out: UnsafeMutableBufferPointer<Int8>
+  /// The current chunk's dictionary.
+  var dictionary = DictionaryBins()
+  var replaced = 0
+
+  init(conversion: Int8Conversion, missing: Int8, out: UnsafeMutableBufferPointer<Int8>) {
+    self.conversion = conversion
+    self.missing = missing
+    self.out = out
+  }
+
+  /// Writes `page` to rows `row ..< row + page.rowCount` (the caller has checked they exist).
+  mutating func write(_ page: DataPage, at row: Int) throws {
+    let target = out.baseAddress! + row
+    switch (page.values, page.present) {
+    case (.dictionary(let ix), nil): writeDense(ix, rows: page.rowCount, to: target)
+    case (.dictionary(let ix), let present?): writeSparse(ix, present: present, rows: page.rowCount, to: target)
+    case (.plain(let raw), let present):
+      try writePlain(raw, valueCount: page.valueCount, present: present, rows: page.rowCount, to: target)
+    }
+  }
+
+  /// The hot path: every row present and dictionary-encoded, one lookup each.
+  private mutating func writeDense(_ ix: UnsafeBufferPointer<UInt32>, rows: Int, to target: UnsafeMutablePointer<Int8>)
+  {
+    dictionary.bins.withUnsafeBufferPointer { t in
+      for i in 0..<rows { target[i] = t[Int(ix[i])] }
+    }
+    if dictionary.hasNaN { for i in 0..<rows where dictionary.isNaN[Int(ix[i])] { replaced += 1 } }
+  }
+
+  /// Dictionary-encoded with nulls: absent rows become `missing`.
+  private mutating func writeSparse(
+    _ ix: UnsafeBufferPointer<UInt32>, present: UnsafeBufferPointer<UInt32>, rows: Int,
+    to target: UnsafeMutablePointer<Int8>
+  ) {
+    var k = 0
+    for i in 0..<rows {
+      if present[i] != 0 {
+        let d = Int(ix[k])
+        target[i] = dictionary.bins[d]
+        if dictionary.isNaN[d] { replaced += 1 }
+        k += 1
+      } else {
+        target[i] = missing
+        replaced += 1
+      }
+    }
+  }
+
+  /// PLAIN values, with or without nulls, converted one by one.
+  private mutating func writePlain(
+    _ raw: UnsafeRawBufferPointer, valueCount: Int, present: UnsafeBufferPointer<UInt32>?, rows: Int,
+    to target: UnsafeMutablePointer<Int8>
+  ) throws {
+    guard valueCount <= raw.count / conversion.size else { throw CorruptData("page too short for its values") }
+    var k = 0
+    for i in 0..<rows {
+      if let present, present[i] == 0 {
+        target[i] = missing
+        replaced += 1
+        continue
+      }
+      if let b = try conversion.bin(raw, at: k * conversion.size) {
+        target[i] = b
+      } else {
+        target[i] = missing
+        replaced += 1
+      }
+      k += 1
+    }
+  }
+}
+
+// MARK: - Results from the workers
+
+/// Per-column results written by parallel workers (each slot by the one thread that decodes the column), read
+/// after all finish. A failure tells the workers to stop starting new columns.
+private final class ColumnOutcomes: Sendable {
+  private struct State {
+    var slots: [Result<Int, any Error>?]
+    var hasFailure = false
+  }
+  private let state: Mutex<State>
+
+  init(count: Int) { state = Mutex(State(slots: Array(repeating: nil, count: count))) }
+
+  /// Whether some column has failed.
+  var hasFailure: Bool { state.withLock { $0.hasFailure } }
 
   func set(_ k: Int, _ result: Result<Int, any Error>) {
-    lock.lock()
-    defer { lock.unlock() }
-    slots[k] = result
-    if case .failure = result { hasFailure = true }
+    state.withLock { state in
+      state.slots[k] = result
+      if case .failure = result { state.hasFailure = true }
+    }
   }
 
   /// The counts in column order, or the first column's error.
   func values() throws -> [Int] {
+    let slots = state.withLock { $0.slots }
     for slot in slots { if case .failure(let error)? = slot { throw error } }
     return slots.map { slot in
       if case .success(let n)? = slot { return n }

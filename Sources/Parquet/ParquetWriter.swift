@@ -67,7 +67,36 @@ public struct ParquetWriter: Sendable {
       throw ParquetError(path: path, column: c.name, reason: "\(c.count) values given, expected \(rowCount)")
     }
     var file: [UInt8] = Array("PAR1".utf8)
-    var rowGroups: [(columns: [ChunkInfo], rows: Int, bytes: Int)] = []
+    let rowGroups = writeRowGroups(columns, rowCount: rowCount, into: &file)
+    let footer = self.footer(columns, rowCount: rowCount, rowGroups: rowGroups, metadata: metadata)
+    file += footer
+    withUnsafeBytes(of: UInt32(footer.count).littleEndian) { file.append(contentsOf: $0) }
+    file += Array("PAR1".utf8)
+    let temporary = path + ".partial-\(getpid())"
+    do {
+      try Data(file).write(to: URL(fileURLWithPath: temporary))
+      if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+      try FileManager.default.moveItem(atPath: temporary, toPath: path)
+    } catch {
+      try? FileManager.default.removeItem(atPath: temporary)
+      throw ParquetError(path: path, reason: "cannot write the file (\(error.localizedDescription))")
+    }
+  }
+
+  // MARK: - Row groups and footer
+
+  /// One written row group: its column chunks, rows and total compressed bytes.
+  private struct RowGroupInfo {
+    var columns: [ChunkInfo]
+    var rows: Int
+    var bytes: Int
+  }
+
+  /// Appends the column chunks of every row group (at least one, even for no rows).
+  private func writeRowGroups(
+    _ columns: [ParquetWriteColumn], rowCount: Int, into file: inout [UInt8]
+  ) -> [RowGroupInfo] {
+    var rowGroups: [RowGroupInfo] = []
     var start = 0
     repeat {
       let rows = start..<min(rowCount, start + rowGroupRows)
@@ -78,9 +107,16 @@ public struct ParquetWriter: Sendable {
         total += chunk.compressedSize
         chunks.append(chunk)
       }
-      rowGroups.append((chunks, rows.count, total))
+      rowGroups.append(RowGroupInfo(columns: chunks, rows: rows.count, bytes: total))
       start = rows.upperBound
     } while start < rowCount
+    return rowGroups
+  }
+
+  /// The FileMetaData structure: schema, row count, row groups, key-value metadata and the writer's name.
+  private func footer(
+    _ columns: [ParquetWriteColumn], rowCount: Int, rowGroups: [RowGroupInfo], metadata: [String: String]
+  ) -> [UInt8] {
     var footer = ThriftCompactWriter()
     footer.structBody { w in
       w.i32(1, 1)
@@ -95,24 +131,7 @@ public struct ParquetWriter: Sendable {
         Self.schemaElement(column, into: &w)
       }
       w.i64(3, Int64(rowCount))
-      w.structList(4, rowGroups) { w, group in
-        w.structList(1, group.columns) { w, chunk in
-          w.i64(2, Int64(chunk.fileOffset))
-          w.structure(3) { w in
-            w.i32(1, chunk.physicalType.rawValue)
-            w.i32List(2, chunk.encodings)
-            w.stringList(3, [chunk.name])
-            w.i32(4, codec == .snappy ? 1 : 0)
-            w.i64(5, Int64(group.rows))
-            w.i64(6, Int64(chunk.uncompressedSize))
-            w.i64(7, Int64(chunk.compressedSize))
-            w.i64(9, Int64(chunk.dataPageOffset))
-            if let d = chunk.dictionaryPageOffset { w.i64(11, Int64(d)) }
-          }
-        }
-        w.i64(2, Int64(group.bytes))
-        w.i64(3, Int64(group.rows))
-      }
+      w.structList(4, rowGroups) { w, group in rowGroup(group, into: &w) }
       if !metadata.isEmpty {
         w.structList(5, metadata.sorted { $0.key < $1.key }) { w, kv in
           w.string(1, kv.key)
@@ -121,18 +140,27 @@ public struct ParquetWriter: Sendable {
       }
       w.string(6, "SignalMiner")
     }
-    file += footer.bytes
-    withUnsafeBytes(of: UInt32(footer.bytes.count).littleEndian) { file.append(contentsOf: $0) }
-    file += Array("PAR1".utf8)
-    let temporary = path + ".partial-\(getpid())"
-    do {
-      try Data(file).write(to: URL(fileURLWithPath: temporary))
-      if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-      try FileManager.default.moveItem(atPath: temporary, toPath: path)
-    } catch {
-      try? FileManager.default.removeItem(atPath: temporary)
-      throw ParquetError(path: path, reason: "cannot write the file (\(error.localizedDescription))")
+    return footer.bytes
+  }
+
+  /// One RowGroup structure of the footer, with a ColumnChunk per column.
+  private func rowGroup(_ group: RowGroupInfo, into w: inout ThriftCompactWriter) {
+    w.structList(1, group.columns) { w, chunk in
+      w.i64(2, Int64(chunk.fileOffset))
+      w.structure(3) { w in
+        w.i32(1, chunk.physicalType.rawValue)
+        w.i32List(2, chunk.encodings)
+        w.stringList(3, [chunk.name])
+        w.i32(4, codec == .snappy ? 1 : 0)
+        w.i64(5, Int64(group.rows))
+        w.i64(6, Int64(chunk.uncompressedSize))
+        w.i64(7, Int64(chunk.compressedSize))
+        w.i64(9, Int64(chunk.dataPageOffset))
+        if let d = chunk.dictionaryPageOffset { w.i64(11, Int64(d)) }
+      }
     }
+    w.i64(2, Int64(group.bytes))
+    w.i64(3, Int64(group.rows))
   }
 
   // MARK: - Column chunks
@@ -203,6 +231,7 @@ public struct ParquetWriter: Sendable {
     }
   }
 
+  /// Appends one column chunk over `rows`: a dictionary page when dictionary encoding pays, then data pages.
   private func writeChunk(
     _ column: ParquetWriteColumn, rows: Range<Int>, fileOffset: Int, into file: inout [UInt8]
   ) -> ChunkInfo {
@@ -210,61 +239,76 @@ public struct ParquetWriter: Sendable {
     var info = ChunkInfo(
       name: column.name, physicalType: encoded.physicalType, encodings: [], fileOffset: fileOffset,
       dataPageOffset: fileOffset, dictionaryPageOffset: nil, uncompressedSize: 0, compressedSize: 0)
-    // Dictionary: distinct PLAIN values in order of first appearance, when few enough.
-    var dictionaryIndex: [[UInt8]: UInt32] = [:]
-    var dictionaryValues: [[UInt8]] = []
-    var indices: [UInt32] = []
-    var useDictionary = dictionary
-    if useDictionary {
-      var dictionaryBytes = 0
-      indices.reserveCapacity(encoded.plain.count)
-      for v in encoded.plain {
-        if let i = dictionaryIndex[v] {
-          indices.append(i)
-        } else {
-          let i = UInt32(dictionaryValues.count)
-          dictionaryIndex[v] = i
-          dictionaryValues.append(v)
-          dictionaryBytes += v.count
-          indices.append(i)
-          if dictionaryBytes > 1 << 20 || dictionaryValues.count > 1 << 16 {
-            useDictionary = false
-            break
-          }
-        }
-      }
-    }
-    if useDictionary {
+    let dictionary = self.dictionary ? DictionaryEncoding(encoded.plain) : nil
+    if let dictionary {
       info.dictionaryPageOffset = file.count
-      let body = dictionaryValues.flatMap { $0 }
-      writePage(kind: 2, body: body, valueCount: dictionaryValues.count, encoding: 2, into: &file, info: &info)
+      let body = dictionary.values.flatMap { $0 }
+      writePage(kind: 2, body: body, valueCount: dictionary.values.count, encoding: 2, into: &file, info: &info)
       info.dataPageOffset = file.count
       info.encodings = [2, 3, 8]
     } else {
       info.encodings = [0, 3]
     }
-    let bitWidth = useDictionary ? max(1, Int.bitWidth - (dictionaryValues.count - 1).leadingZeroBitCount) : 0
     var valueCursor = 0
     var pageStart = 0
     repeat {
       let pageEnd = min(rows.count, pageStart + pageRows)
       let present = Array(encoded.present[pageStart..<pageEnd])
       let valueCount = present.reduce(0) { $0 + ($1 ? 1 : 0) }
-      var body: [UInt8] = []
-      let levels = Self.rleRuns(present.map { $0 ? 1 : 0 })
-      withUnsafeBytes(of: UInt32(levels.count).littleEndian) { body.append(contentsOf: $0) }
-      body += levels
-      if useDictionary {
-        body.append(UInt8(bitWidth))
-        body += Self.bitPacked(Array(indices[valueCursor..<(valueCursor + valueCount)]), bitWidth: bitWidth)
-      } else {
-        for v in encoded.plain[valueCursor..<(valueCursor + valueCount)] { body += v }
-      }
+      let values = valueCursor..<(valueCursor + valueCount)
+      let body = Self.dataPageBody(present: present, values: values, encoded: encoded, dictionary: dictionary)
       valueCursor += valueCount
-      writePage(kind: 0, body: body, valueCount: pageEnd - pageStart, encoding: useDictionary ? 8 : 0, into: &file, info: &info)
+      writePage(
+        kind: 0, body: body, valueCount: pageEnd - pageStart, encoding: dictionary == nil ? 0 : 8, into: &file,
+        info: &info)
       pageStart = pageEnd
     } while pageStart < rows.count
     return info
+  }
+
+  /// Distinct PLAIN values in order of first appearance and the index of every value, or nil when the
+  /// dictionary would pass 1 MiB or 65,536 entries (then PLAIN pays).
+  private struct DictionaryEncoding {
+    var values: [[UInt8]] = []
+    var indices: [UInt32] = []
+    /// Bits per index in the data pages.
+    var bitWidth: Int { max(1, Int.bitWidth - (values.count - 1).leadingZeroBitCount) }
+
+    init?(_ plain: [[UInt8]]) {
+      var index: [[UInt8]: UInt32] = [:]
+      var bytes = 0
+      indices.reserveCapacity(plain.count)
+      for v in plain {
+        if let i = index[v] {
+          indices.append(i)
+        } else {
+          let i = UInt32(values.count)
+          index[v] = i
+          values.append(v)
+          bytes += v.count
+          indices.append(i)
+          if bytes > 1 << 20 || values.count > 1 << 16 { return nil }
+        }
+      }
+    }
+  }
+
+  /// A v1 data page body: definition levels (4-byte length, RLE), then the `values` of the chunk as
+  /// dictionary indices (bit width byte, one bit-packed run) or PLAIN.
+  private static func dataPageBody(
+    present: [Bool], values: Range<Int>, encoded: Encoded, dictionary: DictionaryEncoding?
+  ) -> [UInt8] {
+    var body: [UInt8] = []
+    let levels = rleRuns(present.map { $0 ? 1 : 0 })
+    withUnsafeBytes(of: UInt32(levels.count).littleEndian) { body.append(contentsOf: $0) }
+    body += levels
+    if let dictionary {
+      body.append(UInt8(dictionary.bitWidth))
+      body += bitPacked(Array(dictionary.indices[values]), bitWidth: dictionary.bitWidth)
+    } else {
+      for v in encoded.plain[values] { body += v }
+    }
+    return body
   }
 
   /// Appends one page (header + possibly compressed body) and accounts for its sizes.

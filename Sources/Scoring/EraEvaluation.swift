@@ -18,7 +18,34 @@ public enum EraEvaluation {
     try validate(
       predictions: predictions, dataset: dataset, rows: rows, target: target, metaModel: metaModel,
       featureColumns: featureColumns)
-    // Group positions by era, keeping each era's rows in the caller's order.
+    let scored = try labelledEras(positionsByEra(rows, dataset: dataset), rows: rows, dataset: dataset, target: target)
+    let eraWork = scored
+    let count = eraWork.count
+    let results = ResultBuffer(count: count)
+    let workers = max(1, min(threads, count))
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+      dataset.targets.withUnsafeColumn(target) { targetColumn in
+        for k in stride(from: worker, to: count, by: workers) {
+          let positions = eraWork[k].positions
+          results.store(
+            k,
+            scoreEra(
+              positions: positions, predictions: predictions, dataset: dataset, rows: rows,
+              targetColumn: targetColumn, metaModel: metaModel, featureColumns: featureColumns))
+        }
+      }
+    }
+    let values = results.values
+    return EraScores(
+      eras: scored.map { dataset.eras[$0.era] },
+      corr: values.map(\.corr), pearson: values.map(\.pearson),
+      mmc: metaModel == nil ? nil : values.map(\.mmc),
+      fnc: featureColumns == nil ? nil : values.map(\.fnc),
+      maxExposure: featureColumns == nil ? nil : values.map(\.maxExposure))
+  }
+
+  /// The positions in `rows` grouped by era, keeping each era's rows in the caller's order.
+  static func positionsByEra(_ rows: [Int], dataset: Dataset) -> [[Int]] {
     var byEra = [[Int]](repeating: [], count: dataset.eras.count)
     let upperBounds = dataset.eraRanges.map(\.upperBound)
     for (position, row) in rows.enumerated() {
@@ -30,39 +57,29 @@ public enum EraEvaluation {
       }
       byEra[low].append(position)
     }
-    let targetColumn = dataset.targets.column(target)
-    var scored: [(era: Int, positions: [Int])] = []
-    for (e, positions) in byEra.enumerated() where !positions.isEmpty {
-      let labelled = positions.reduce(0) { $0 + (targetColumn[rows[$1]].isNaN ? 0 : 1) }
-      if labelled == 0 { continue }
-      if positions.count == 1 || labelled == 1 {
-        throw ScoringError(
-          "era \(dataset.eras[e]) has a single \(positions.count == 1 ? "" : "labelled ")row; every scored era "
-            + "needs at least 2 rows with a target")
+    return byEra
+  }
+
+  /// The eras with labelled rows, each with its positions; eras without labels (live eras) are left out.
+  ///
+  /// - Throws: `ScoringError` for an era with a single (labelled) row.
+  static func labelledEras(
+    _ byEra: [[Int]], rows: [Int], dataset: Dataset, target: Int
+  ) throws -> [(era: Int, positions: [Int])] {
+    try dataset.targets.withUnsafeColumn(target) { targetColumn in
+      var scored: [(era: Int, positions: [Int])] = []
+      for (e, positions) in byEra.enumerated() where !positions.isEmpty {
+        let labelled = positions.reduce(0) { $0 + (targetColumn[rows[$1]].isNaN ? 0 : 1) }
+        if labelled == 0 { continue }
+        if positions.count == 1 || labelled == 1 {
+          throw ScoringError(
+            "era \(dataset.eras[e]) has a single \(positions.count == 1 ? "" : "labelled ")row; every scored era "
+              + "needs at least 2 rows with a target")
+        }
+        scored.append((e, positions))
       }
-      scored.append((e, positions))
+      return scored
     }
-    let eraWork = scored
-    let count = eraWork.count
-    let results = ResultBuffer(count: count)
-    let workers = max(1, min(threads, count))
-    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-      for k in stride(from: worker, to: count, by: workers) {
-        let positions = eraWork[k].positions
-        results.store(
-          k,
-          scoreEra(
-            positions: positions, predictions: predictions, dataset: dataset, rows: rows,
-            targetColumn: dataset.targets.column(target), metaModel: metaModel, featureColumns: featureColumns))
-      }
-    }
-    let values = results.values
-    return EraScores(
-      eras: scored.map { dataset.eras[$0.era] },
-      corr: values.map(\.corr), pearson: values.map(\.pearson),
-      mmc: metaModel == nil ? nil : values.map(\.mmc),
-      fnc: featureColumns == nil ? nil : values.map(\.fnc),
-      maxExposure: featureColumns == nil ? nil : values.map(\.maxExposure))
   }
 
   // MARK: - One era
@@ -97,8 +114,9 @@ public enum EraEvaluation {
       let k = featureColumns.count
       var bins = [Int8](repeating: 0, count: n * k)
       for (j, f) in featureColumns.enumerated() {
-        let column = dataset.features.column(f)
-        for (i, position) in positions.enumerated() { bins[j * n + i] = column[rows[position]] }
+        dataset.features.withUnsafeColumn(f) { column in
+          for (i, position) in positions.enumerated() { bins[j * n + i] = column[rows[position]] }
+        }
       }
       let basis = bins.withUnsafeBufferPointer { FeatureBasis(bins: $0, rowCount: n, featureCount: k) }
       let g = pl.count == p.count ? gl : NumeraiMetrics.rankGauss(p)

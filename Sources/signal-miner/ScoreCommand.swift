@@ -144,7 +144,7 @@ struct ScoreCommand: AsyncParsableCommand {
           + String(format: "%.1f%%", overlap * 100) + ", expected at least 80% as numerai-tools requires")
     }
     // Within the eras predicted, most labelled rows must have a prediction too.
-    let targets = dataset.targets.column(targetIndex)
+    let targets = dataset.targets.columnArray(targetIndex)
     var eraHit = Set<Int>()
     var upper = 0
     var era = 0

@@ -116,7 +116,7 @@ import Testing
     let seeds = ["0", "1", "2", "3"]
     try Self.trainLightGBM(seeds.map { ("seed\($0)", base.merging(["seed": $0]) { $1 }) }, train: dir.file("train.parquet"), predict: dir.file("validation.parquet"), dir: dir.path)
     let v = synthetic.validation
-    let target = v.targets.column(0).map(Double.init)
+    let target = v.targets.columnArray(0).map(Double.init)
     func meanEraCorr(_ p: [Double]) -> Double {
       let corrs = v.eraRanges.map { r -> Double in
         let x = Array(p[r])

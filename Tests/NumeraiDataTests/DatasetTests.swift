@@ -14,10 +14,22 @@ import Testing
 
   @Test func columnMajorLayout() {
     let data = Self.small()
-    #expect(Array(data.features.column(1)) == [4, 4, 0, 0, 2])
+    #expect(data.features.columnArray(1) == [4, 4, 0, 0, 2])
     #expect(data.features[3, 0] == 3)
     #expect(data.targets[1, 0].isNaN)
     #expect(data.features.byteCount == 10)
+  }
+
+  @Test func lentMemoryMatchesTheSafeAccessors() {
+    let data = Self.small()
+    let all = data.features.withUnsafeElements { Array($0) }
+    #expect(all == [0, 1, 2, 3, 4, 4, 4, 0, 0, 2])
+    for j in 0..<data.featureCount {
+      let lent = data.features.withUnsafeColumn(j) { Array($0) }
+      #expect(lent == data.features.columnArray(j))
+      #expect(lent == (0..<data.rowCount).map { data.features[$0, j] })
+    }
+    #expect(data.targets.withUnsafeColumn(0) { $0.count } == 5)
   }
 
   @Test func eraLookupAndRows() {

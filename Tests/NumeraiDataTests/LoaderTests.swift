@@ -16,9 +16,9 @@ func sameContents(_ a: Dataset, _ b: Dataset) -> Bool {
   guard a.ids == b.ids, a.eras == b.eras, a.eraRanges == b.eraRanges, a.featureNames == b.featureNames,
     a.targetNames == b.targetNames, a.dataTypes == b.dataTypes
   else { return false }
-  for j in 0..<a.featureCount where !a.features.column(j).elementsEqual(b.features.column(j)) { return false }
+  for j in 0..<a.featureCount where !a.features.columnArray(j).elementsEqual(b.features.columnArray(j)) { return false }
   for t in a.targetNames.indices {
-    let same = zip(a.targets.column(t), b.targets.column(t)).allSatisfy { $0.isNaN && $1.isNaN || $0 == $1 }
+    let same = zip(a.targets.columnArray(t), b.targets.columnArray(t)).allSatisfy { $0.isNaN && $1.isNaN || $0 == $1 }
     if !same { return false }
   }
   return true
@@ -37,16 +37,16 @@ func sameContents(_ a: Dataset, _ b: Dataset) -> Bool {
     // Quintile features: each era holds 12 rows of each bin 0…4.
     for j in 0..<16 {
       var counts = [Int](repeating: 0, count: 5)
-      for v in s.train.features.column(j)[0..<60] { counts[Int(v)] += 1 }
+      for v in s.train.features.columnArray(j)[0..<60] { counts[Int(v)] += 1 }
       #expect(counts == [12, 12, 12, 12, 12])
     }
     // Targets binned 5/20/50/20/5 % in labelled eras; the last 2 validation eras unlabelled.
     var counts = [Float: Int]()
-    for v in s.train.targets.column(0)[0..<60] { counts[v, default: 0] += 1 }
+    for v in s.train.targets.columnArray(0)[0..<60] { counts[v, default: 0] += 1 }
     #expect(counts == [0: 3, 0.25: 12, 0.5: 30, 0.75: 12, 1: 3])
-    let lastTwo = s.validation.targets.column(0)[240...]
+    let lastTwo = s.validation.targets.columnArray(0)[240...]
     #expect(lastTwo.allSatisfy { $0.isNaN })
-    #expect(!s.validation.targets.column(0)[0..<240].contains { $0.isNaN })
+    #expect(!s.validation.targets.columnArray(0)[0..<240].contains { $0.isNaN })
     #expect(s.featureSets.sets["small"]?.count == 4 && s.featureSets.sets["medium"]?.count == 8)
     // Deterministic.
     let again = try SyntheticNumerai(Self.configuration)
@@ -61,8 +61,8 @@ func sameContents(_ a: Dataset, _ b: Dataset) -> Bool {
     for range in d.eraRanges {
       var best = 0.0
       for j in 0..<d.featureCount {
-        let x = d.features.column(j)[range].map(Double.init)
-        let y = d.targets.column(0)[range].map(Double.init)
+        let x = d.features.columnArray(j)[range].map(Double.init)
+        let y = d.targets.columnArray(0)[range].map(Double.init)
         let mx = x.reduce(0, +) / Double(x.count)
         let my = y.reduce(0, +) / Double(y.count)
         let cov = zip(x, y).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }
@@ -108,11 +108,11 @@ func sameContents(_ a: Dataset, _ b: Dataset) -> Bool {
     #expect(json["eras"] as? [String] == ["0019", "0024"])
     #expect(json["dtype"] as? String == "int8")
     var sum = 0
-    for j in 0..<v.featureCount { for x in v.features.column(j) { sum += Int(x) } }
+    for j in 0..<v.featureCount { for x in v.features.columnArray(j) { sum += Int(x) } }
     #expect((json["feature_sum"] as! NSNumber).intValue == sum)
     #expect((json["first_row"] as! [NSNumber]).map(\.intValue) == (0..<v.featureCount).map { Int(v.features[0, $0]) })
     #expect((json["target_nan"] as! NSNumber).intValue == 120)
-    let targetSum = v.targets.column(0).filter { !$0.isNaN }.reduce(0.0) { $0 + Double($1) }
+    let targetSum = v.targets.columnArray(0).filter { !$0.isNaN }.reduce(0.0) { $0 + Double($1) }
     #expect(abs((json["target_sum"] as! NSNumber).doubleValue - targetSum) < 1e-9)
   }
 
@@ -162,8 +162,8 @@ func sameContents(_ a: Dataset, _ b: Dataset) -> Bool {
     let d = loaded.dataset
     #expect(d.eras == ["0001", "0002", "0010"])
     #expect(Array(d.ids) == ["r2", "r3", "r1", "r4"])
-    #expect(Array(d.features.column(0)) == [4, 2, 1, 2])
-    #expect(Array(d.features.column(1)) == [2, 0, 4, 2])
+    #expect(d.features.columnArray(0) == [4, 2, 1, 2])
+    #expect(d.features.columnArray(1) == [2, 0, 4, 2])
     #expect(d.targets[1, 0].isNaN && d.targets[0, 0] == 0.75)
     #expect(Array(d.dataTypes!) == ["train", "train", "train", "validation"])
     #expect(loaded.missingFeatureValues == [1, 1])
@@ -193,14 +193,14 @@ func sameContents(_ a: Dataset, _ b: Dataset) -> Bool {
     let loaded = try DatasetLoader.load(paths: [path])
     let d = loaded.dataset
     let bins = expected[0].split(separator: " ").map { Int8($0)! }
-    #expect((0..<3).flatMap { Array(d.features.column($0)) } == bins)
+    #expect((0..<3).flatMap { d.features.columnArray($0) } == bins)
     #expect(loaded.missingFeatureValues == expected[1].split(separator: " ").map { Int($0)! })
     let eras = expected[2].split(separator: " ").map(String.init)
     #expect(d.eraRanges.enumerated().flatMap { e, r in Array(repeating: d.eras[e], count: r.count) } == eras)
     // The data info summary agrees: nulls per column and means on the 0…4 scale.
     let summary = DatasetSummary(loaded)
     #expect(summary.columns["feature_x"]?.nulls == loaded.missingFeatureValues[0])
-    let mean = Double(d.features.column(1).reduce(0) { $0 + Int($1) }) / Double(d.rowCount)
+    let mean = Double(d.features.columnArray(1).reduce(0) { $0 + Int($1) }) / Double(d.rowCount)
     #expect(summary.columns["feature_y"]?.mean == mean)
   }
 
@@ -212,7 +212,7 @@ func sameContents(_ a: Dataset, _ b: Dataset) -> Bool {
     let d = try DatasetLoader.load(paths: [paths[0]], options: .init(features: small, targets: ["target_agnes_20"])).dataset
     #expect(d.featureNames == small)
     #expect(d.targetNames == ["target_agnes_20"])
-    #expect(Array(d.features.column(1)) == Array(s.train.features.column(1)))
+    #expect(d.features.columnArray(1) == s.train.features.columnArray(1))
     #expect(throws: DataError("unknown feature set 'large', expected one of: all, medium, small")) {
       try sets.features(inSet: "large")
     }

@@ -58,18 +58,16 @@ import Testing
     let file = try ParquetFile(path: try PyarrowFixtures.directory.get() + "/\(variant).parquet")
     let names = ["feature_a", "feature_b", "feature_f", "small"]
     let indices = names.map { file.columnIndex(named: $0)! }
-    var buffers = indices.map { _ in [Int8](repeating: -1, count: file.rowCount) }
-    let pointers = buffers.indices.map { k in
-      buffers[k].withUnsafeMutableBufferPointer { $0 }
-    }
+    var failing = [Int8](repeating: -1, count: indices.count * file.rowCount)
     // "small" is int16 data: it must fail, naming the column and the value.
     #expect {
-      _ = try file.readInt8Columns(indices, into: pointers, floatScale: 4, missing: 2, threads: 2)
+      _ = try file.readInt8Columns(indices, into: &failing, floatScale: 4, missing: 2, threads: 2)
     } throws: { error in
       "\(error)".contains("column 'small'") && "\(error)".contains("does not fit in int8")
     }
+    var matrix = [Int8](repeating: -1, count: 3 * file.rowCount)
     let replaced = try file.readInt8Columns(
-      Array(indices.prefix(3)), into: Array(pointers.prefix(3)), floatScale: 4, missing: 2, threads: 2)
+      Array(indices.prefix(3)), into: &matrix, floatScale: 4, missing: 2, threads: 2)
     for (k, index) in indices.prefix(3).enumerated() {
       let values = try file.readColumn(index)
       var nulls = 0
@@ -86,12 +84,10 @@ import Testing
           }
         default: Issue.record("unexpected type"); return
         }
-        #expect(pointers[k][i] == want)
+        #expect(matrix[k * file.rowCount + i] == want)
       }
       #expect(replaced[k] == nulls)
     }
     #expect(replaced[2] > 0)
-    withExtendedLifetime(buffers) {}
-    buffers.removeAll()
   }
 }

@@ -20,10 +20,8 @@ import Testing
       let file = try ParquetFile(path: path)
       for index in file.columns.indices { _ = try file.readColumn(index) }
       let ints = file.columns.indices.filter { file.columns[$0].intBitWidth == 8 }
-      var buffers = ints.map { _ in UnsafeMutableBufferPointer<Int8>.allocate(capacity: file.rowCount) }
-      defer { for b in buffers { b.deallocate() } }
-      _ = try file.readInt8Columns(ints, into: buffers, floatScale: 4, missing: 2, threads: 2)
-      buffers.removeAll(keepingCapacity: true)
+      var matrix = [Int8](repeating: 0, count: ints.count * file.rowCount)
+      _ = try file.readInt8Columns(ints, into: &matrix, floatScale: 4, missing: 2, threads: 2)
       return nil
     } catch let error as ParquetError {
       return error.description

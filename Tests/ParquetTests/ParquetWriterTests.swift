@@ -130,4 +130,45 @@ import Testing
     let long = inputs[3].withUnsafeBytes { SnappyCompressor.compress($0) }
     #expect(long.count < 5000)
   }
+
+  /// A MutableCollection without contiguous storage, to exercise readInt8Columns' copying path.
+  struct Scattered: MutableCollection {
+    var storage: [Int8]
+    var startIndex: Int { 0 }
+    var endIndex: Int { storage.count }
+    func index(after i: Int) -> Int { i + 1 }
+    subscript(i: Int) -> Int8 {
+      get { storage[i] }
+      set { storage[i] = newValue }
+    }
+  }
+
+  @Test func int8ColumnsFillAnyDestinationLayout() throws {
+    let path = Self.path("int8-layout")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try ParquetWriter(rowGroupRows: 1000, pageRows: 256).write(Self.columns(), rowCount: Self.rows, to: path)
+    let file = try ParquetFile(path: path)
+    let names = ["feature_a", "target", "feature_b"]
+    let indices = names.map { file.columnIndex(named: $0)! }
+    var packed = [Int8](repeating: -1, count: 3 * Self.rows)
+    let replaced = try file.readInt8Columns(indices, into: &packed, floatScale: 4, missing: 2, threads: 2)
+    #expect(replaced == [0, (Self.rows + 6) / 7, 0])
+    // A stride leaves the gaps between columns alone.
+    let stride = Self.rows + 5
+    var strided = [Int8](repeating: -7, count: 2 * stride + Self.rows)
+    _ = try file.readInt8Columns(indices, into: &strided, columnStride: stride, floatScale: 4, missing: 2, threads: 1)
+    var scattered = Scattered(storage: [Int8](repeating: -1, count: 3 * Self.rows))
+    _ = try file.readInt8Columns(indices, into: &scattered, floatScale: 4, missing: 2, threads: 2)
+    #expect(scattered.storage == packed)
+    for k in 0..<3 {
+      let column = packed[(k * Self.rows)..<((k + 1) * Self.rows)]
+      #expect(strided[(k * stride)..<(k * stride + Self.rows)].elementsEqual(column))
+      if k < 2 { #expect(strided[(k * stride + Self.rows)..<((k + 1) * stride)].allSatisfy { $0 == -7 }) }
+    }
+    guard case .int8(_, let featureA) = Self.columns()[2] else {
+      Issue.record("column 2 is feature_a")
+      return
+    }
+    #expect(Array(packed[0..<Self.rows]) == featureA)
+  }
 }

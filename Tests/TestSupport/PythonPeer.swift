@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs Python peers (pyarrow, LightGBM, numerai-tools, scikit-learn) from interop tests.
 ///
@@ -15,21 +16,21 @@ public enum PythonPeer {
     ProcessInfo.processInfo.environment["SIGNALMINER_PYTHON"] ?? "python3"
   }
 
-  private static let installLock = NSLock()
-  nonisolated(unsafe) private static var installed: Set<String> = []
+  /// Module lists known to import; holding the lock also keeps two pip installs from running at once.
+  private static let installed = Mutex<Set<String>>([])
 
   /// Makes sure `modules` import; pip-installs `packages` (same order, pip names) otherwise.
   public static func require(modules: [String], packages: [String]) throws {
-    installLock.lock()
-    defer { installLock.unlock() }
-    let key = modules.joined(separator: ",")
-    if installed.contains(key) { return }
-    let probe = modules.map { "import \($0)" }.joined(separator: "; ")
-    if (try? run(arguments: ["-c", probe])) == nil {
-      _ = try run(arguments: ["-m", "pip", "install", "--quiet", "--disable-pip-version-check"] + packages)
-      _ = try run(arguments: ["-c", probe])
+    try installed.withLock { installed in
+      let key = modules.joined(separator: ",")
+      if installed.contains(key) { return }
+      let probe = modules.map { "import \($0)" }.joined(separator: "; ")
+      if (try? run(arguments: ["-c", probe])) == nil {
+        _ = try run(arguments: ["-m", "pip", "install", "--quiet", "--disable-pip-version-check"] + packages)
+        _ = try run(arguments: ["-c", probe])
+      }
+      installed.insert(key)
     }
-    installed.insert(key)
   }
 
   /// Runs a Python script with arguments; returns its standard output, throws with stderr on failure.

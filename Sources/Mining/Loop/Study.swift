@@ -41,10 +41,10 @@ public final class Study: Sendable {
     splits.map { split in
       let eras = split.testEras.compactMap { dataset.eraIndex(of: $0) }
       let rows = dataset.rows(ofEras: eras)
-      let column = dataset.targets.column(target)
+      let labels = dataset.targets.withUnsafeColumn(target) { column in rows.map { column[$0] } }
       return SplitTargets(
-        eras: eras.map { dataset.eras[$0] }, rowsPerEra: eras.map { dataset.eraRanges[$0].count },
-        labels: rows.map { column[$0] }, ids: rows.map { dataset.ids[$0] })
+        eras: eras.map { dataset.eras[$0] }, rowsPerEra: eras.map { dataset.eraRanges[$0].count }, labels: labels,
+        ids: rows.map { dataset.ids[$0] })
     }
   }
 
