@@ -41,6 +41,16 @@ struct MineCommand: AsyncParsableCommand {
   @Option(help: "Eras between train and test.") var gap = 12
   @Option(help: "example, deep, or name=value,… over the example.") var benchmark = "example"
   @Option(help: "Seed of the sampler.") var seed: UInt64 = 0
+  @Option(
+    name: .customLong("sealed-eras"),
+    help: "Keep the last N labelled eras out of every split, reward and ranking (score them later with `holdout`).")
+  var sealedEras: Int?
+  @Option(name: .customLong("sealed-from"), help: "Seal the labelled eras from this era on (instead of --sealed-eras).")
+  var sealedFrom: String?
+
+  func validate() throws {
+    if sealedEras != nil && sealedFrom != nil { throw ValidationError("give --sealed-eras or --sealed-from, not both") }
+  }
 
   func run() async throws {
     let reward = try trialReward()
@@ -52,9 +62,12 @@ struct MineCommand: AsyncParsableCommand {
     let searchSpace = try SearchSpace.load(space, availableTargets: dataset.targetNames)
     var chosen = try makeSampler(searchSpace, fixed: fixed, reward: reward)
     let mainTarget = dataset.targetNames.contains("target") ? "target" : dataset.targetNames.first ?? "target"
+    let sealed = try sealedEras.map { try SealedEras.last($0, of: dataset, target: mainTarget) }
+      ?? sealedFrom.map { try SealedEras.from($0, of: dataset, target: mainTarget) } ?? []
+    let eras = SealedEras.open(dataset.eras, sealed: sealed)
     let store = try Study.create(
-      study, dataset: dataset, files: data.paths, splits: try TimeSeriesSplit(nSplits: splits, gap: gap).splits(eras: dataset.eras),
-      benchmark: TrialConfiguration(values: fixed, target: mainTarget))
+      study, dataset: dataset, files: data.paths, splits: try TimeSeriesSplit(nSplits: splits, gap: gap).splits(eras: eras),
+      benchmark: TrialConfiguration(values: fixed, target: mainTarget), sealedEras: sealed)
     signal(SIGINT) { _ in interruptRequested = true }
     let progress = ProgressPrinter(tracker: try ProgressTracker(study: store))
     progress.report()

@@ -19,6 +19,7 @@ struct SignalMiner: AsyncParsableCommand {
       ResultsCommand.self,
       SelectCommand.self,
       ExportCommand.self,
+      HoldoutCommand.self,
       ReportCommand.self,
       GFNCommand.self,
     ])

@@ -100,18 +100,16 @@ struct ExportCommand: AsyncParsableCommand {
   @Option(help: "The study file.") var study: String
   @Option(help: "Trial ids, comma-separated, e.g. 17,240.") var trials: String
   @Option(help: "The directory to write.") var out: String
+  @Flag(name: .customLong("include-sealed-eras"), help: "Refit on the study's sealed eras too (open them: nothing is left to check on).")
+  var includeSealedEras = false
   @OptionGroup var data: DataOptions
 
   func run() async throws {
-    let ids = try trials.split(separator: ",").map { part -> Int in
-      guard let id = Int(part.trimmingCharacters(in: .whitespaces)) else {
-        throw MiningError("--trials \(trials): expected comma-separated trial ids")
-      }
-      return id
-    }
+    let ids = try TrialList.parse(trials)
     let store = try Study.open(study)
     let dataset = try data.load().dataset
-    let ensemble = try store.export(trials: ids, dataset: dataset, directory: out, threads: data.threads, log: Console.log)
+    let ensemble = try store.export(
+      trials: ids, dataset: dataset, directory: out, includeSealedEras: includeSealedEras, threads: data.threads, log: Console.log)
     print("exported \(ensemble.members.count) models to \(out) (ensemble.json, model-<trial>.smm, model-<trial>.txt)")
   }
 }
@@ -128,6 +126,18 @@ enum PredictionsCSV {
     }
     do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
       throw BoostingError("\(path): cannot write the predictions (\(error.localizedDescription))")
+    }
+  }
+}
+
+/// `--trials 17,240`.
+enum TrialList {
+  static func parse(_ text: String) throws -> [Int] {
+    try text.split(separator: ",").map { part in
+      guard let id = Int(part.trimmingCharacters(in: .whitespaces)) else {
+        throw MiningError("--trials \(text): expected comma-separated trial ids")
+      }
+      return id
     }
   }
 }

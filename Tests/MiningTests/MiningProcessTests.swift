@@ -233,3 +233,35 @@ import Testing
     #expect(refused.stderr.split(separator: "\n").count == 1)
   }
 }
+
+@Suite struct HoldoutCommandTests {
+  /// `mine --sealed-eras` keeps them out of the study; `holdout` scores trials and their ensemble on them.
+  @Test func sealedErasAreMinedAroundAndHoldoutScoresThem() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let mine = try MiningProcessTests.prepare(dir, trials: 2) + ["--sealed-eras", "8"]
+    let mined = try CommandLineTool.run(mine)
+    #expect(mined.status == 0, "\(mined.stderr)")
+    let study = try SQLiteStudyStore.open(path: dir.file("s.sqlite")).layout()
+    #expect(study.sealedEras.count == 8)
+    #expect(study.splits.allSatisfy { Set($0.trainEras + $0.testEras).isDisjoint(with: study.sealedEras) })
+    let data = ["--data", dir.file("d_train.parquet"), "--data", dir.file("d_validation.parquet")]
+    let holdout = try CommandLineTool.run(
+      ["holdout", "--study", dir.file("s.sqlite"), "--trials", "2,3", "--ensemble", "--json"] + data)
+    #expect(holdout.status == 0, "\(holdout.stderr)")
+    let rows = try JSONSerialization.jsonObject(with: Data(holdout.stdout.utf8)) as! [[String: Any]]
+    #expect(rows.map { $0["name"] as? String } == ["benchmark", "trial 2", "trial 3", "ensemble"])
+    #expect(rows.allSatisfy { $0["corr"] is Double && $0["sharpe"] is Double && ($0["per_era_corr"] as? [String: Double])?.count == 8 })
+    let table = try CommandLineTool.run(["holdout", "--study", dir.file("s.sqlite"), "--trials", "2"] + data)
+    #expect(table.status == 0 && table.stdout.contains("sealed eras") && table.stdout.contains("trial 2"), "\(table.stdout)")
+    // Another sealing on the same study, and a study without sealed eras, are one clear line each.
+    let resealed = try CommandLineTool.run(try MiningProcessTests.prepare(dir, trials: 2) + ["--sealed-eras", "5"])
+    #expect(resealed.status == 1 && resealed.stderr.contains("was created with sealed eras"), "\(resealed.stderr)")
+    var plain = try MiningProcessTests.prepare(dir, trials: 1)
+    plain[plain.firstIndex(of: dir.file("s.sqlite"))!] = dir.file("plain.sqlite")
+    #expect(try CommandLineTool.run(plain).status == 0)
+    let refused = try CommandLineTool.run(["holdout", "--study", dir.file("plain.sqlite"), "--trials", "2"] + data)
+    #expect(refused.status == 1 && refused.stderr.contains("has no sealed eras"), "\(refused.stderr)")
+    #expect(refused.stderr.split(separator: "\n").count == 1)
+  }
+}

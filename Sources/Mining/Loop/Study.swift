@@ -21,18 +21,23 @@ public final class Study: Sendable {
   }
 
   /// Creates the study on `dataset` (or opens it after checking it was made on the same data): `splits` over
-  /// its eras, the benchmark as trial 1 scored on `benchmark.target`.
+  /// its eras, the benchmark as trial 1 scored on `benchmark.target`, `sealedEras` (`SealedEras`) out of reach.
   public static func create(
     _ location: String, dataset: Dataset, files: [String], splits: [EraSplit], benchmark: TrialConfiguration,
-    engine: String = GBDTModelTrainer.engineName
+    sealedEras: [String] = [], engine: String = GBDTModelTrainer.engineName
   ) throws -> Study {
     guard let target = dataset.targetIndex(named: benchmark.target) else { throw MiningError("the data has no target column") }
+    let reached = Set(SealedEras.open(dataset.eras, sealed: sealedEras))
+    guard splits.allSatisfy({ ($0.trainEras + $0.testEras).allSatisfy(reached.contains) }) else {
+      throw MiningError("a split reaches a sealed era; make the splits over SealedEras.open(eras, sealed:)")
+    }
     let layout = StudyLayout(
       fingerprint: StudyFingerprint(
         files: files.map { URL(fileURLWithPath: $0).lastPathComponent }, rows: dataset.rowCount, eras: dataset.eras.count,
         features: dataset.featureNames),
       splits: splits, splitTargets: splitTargets(dataset: dataset, splits: splits, target: target),
-      benchmarkParameters: try benchmark.parameters(over: BoostingParameters()), scoringTarget: benchmark.target)
+      benchmarkParameters: try benchmark.parameters(over: BoostingParameters()), scoringTarget: benchmark.target,
+      sealedEras: sealedEras)
     return try Study(store: try StudyStores.create(location, layout: layout, benchmark: benchmark, engine: engine))
   }
 

@@ -39,6 +39,7 @@ public final class SQLiteStudyStore: StudyStore {
     try store.database.write { db in
       if let existing = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'fingerprint'") {
         try checkFingerprint(existing, against: layout.fingerprint, path: path)
+        try checkSealedEras(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'sealed_eras'"), against: layout, path: path)
       } else {
         try writeLayout(layout, benchmark: benchmark, engine: engine, db)
       }
@@ -67,6 +68,13 @@ public final class SQLiteStudyStore: StudyStore {
     )
   }
 
+  private static func checkSealedEras(_ stored: String?, against layout: StudyLayout, path: String) throws {
+    let sealed = try stored.map { try JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
+    guard sealed != layout.sealedEras else { return }
+    func describe(_ eras: [String]) -> String { eras.isEmpty ? "no sealed eras" : "sealed eras \(eras.first!)…\(eras.last!)" }
+    throw MiningError("\(path) was created with \(describe(sealed)); this run asks for \(describe(layout.sealedEras)). Use a new --study file.")
+  }
+
   private static func writeLayout(_ layout: StudyLayout, benchmark: TrialConfiguration, engine: String, _ db: Database) throws {
     func put(_ key: String, _ value: String) throws {
       try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: [key, value])
@@ -76,6 +84,7 @@ public final class SQLiteStudyStore: StudyStore {
     try put("split_targets", try canonicalJSON(layout.splitTargets))
     try put("benchmark_parameters", try canonicalJSON(layout.benchmarkParameters))
     try put("scoring_target", layout.scoringTarget)
+    if !layout.sealedEras.isEmpty { try put("sealed_eras", try canonicalJSON(layout.sealedEras)) }
     for (s, t) in layout.splitTargets.enumerated() {
       try db.execute(
         sql: "INSERT INTO blob (key, value) VALUES (?, ?)", arguments: ["labels/\(s)", t.labels.withUnsafeBytes { Data($0) }])
@@ -120,7 +129,7 @@ public final class SQLiteStudyStore: StudyStore {
       fingerprint: try decode(StudyFingerprint.self, "fingerprint", "{}"), splits: try decode([EraSplit].self, "splits", "[]"),
       splitTargets: try splitTargets(try decode([SplitTargets].self, "split_targets", "[]")),
       benchmarkParameters: try decode(BoostingParameters.self, "benchmark_parameters", "{}"),
-      scoringTarget: try meta("scoring_target") ?? "target")
+      scoringTarget: try meta("scoring_target") ?? "target", sealedEras: try decode([String].self, "sealed_eras", "[]"))
   }
 
   /// The split targets with their labels and ids read from the blob table.

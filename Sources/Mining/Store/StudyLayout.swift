@@ -13,11 +13,14 @@ public struct StudyLayout: Sendable, Equatable {
   public var benchmarkParameters: BoostingParameters
   /// The target every trial is scored against (the benchmark's).
   public var scoringTarget: String
+  /// The labelled eras kept out of every split, reward, fit and ranking (`Study.holdout` opens them).
+  public var sealedEras: [String]
 
   public init(
     fingerprint: StudyFingerprint, splits: [EraSplit], splitTargets: [SplitTargets],
-    benchmarkParameters: BoostingParameters, scoringTarget: String
+    benchmarkParameters: BoostingParameters, scoringTarget: String, sealedEras: [String] = []
   ) {
+    self.sealedEras = sealedEras
     self.fingerprint = fingerprint
     self.splits = splits
     self.splitTargets = splitTargets

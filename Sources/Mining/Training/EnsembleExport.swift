@@ -3,11 +3,12 @@ import NumeraiData
 
 extension Study {
   /// Exports `trials` as an ensemble into `directory`: for each, first the safety check (a refit on the last
-  /// fold reproduces the stored predictions within Float16 precision), then a refit on all labelled rows, saved
-  /// with its feature stage.
-  public func export(trials ids: [Int], dataset: Dataset, directory: String, threads: Int, log: (String) -> Void) throws
-    -> Ensemble
-  {
+  /// fold reproduces the stored predictions within Float16 precision), then a refit on all labelled rows (the
+  /// study's sealed eras left out unless `includeSealedEras`), saved with its feature stage.
+  public func export(
+    trials ids: [Int], dataset: Dataset, directory: String, includeSealedEras: Bool = false, threads: Int,
+    log: (String) -> Void
+  ) throws -> Ensemble {
     let trials = try store.trials()
     let stages = FeatureStages(dataset: dataset)
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -18,17 +19,21 @@ extension Study {
       }
       let stage = try stages.stage(trial.configuration.features)
       let trainer = try ModelTrainers.trainer(trial.engine, base: layout.benchmarkParameters)
-      try checkReproduces(trial, trainer: trainer, dataset: stage.dataset, threads: threads)
-      log("trial \(id): refit on the last fold reproduces its stored predictions")
-      members.append(try refit(trial, trainer: trainer, stage: stage, directory: directory, threads: threads, log: log))
+      let checked = try checkReproduces(trial, trainer: trainer, dataset: stage.dataset, threads: threads)
+      log("trial \(id): refit on the last fold reproduces its \(checked) stored predictions")
+      let rows = dataset.rows(
+        ofEras: (includeSealedEras ? dataset.eras : SealedEras.open(dataset.eras, sealed: layout.sealedEras))
+          .compactMap { dataset.eraIndex(of: $0) })
+      members.append(try refit(trial, rows: rows, trainer: trainer, stage: stage, directory: directory, threads: threads, log: log))
     }
     let ensemble = Ensemble(members: members, featureNames: dataset.featureNames)
     try ensemble.write(into: directory)
     return ensemble
   }
 
-  /// The safety check: a refit on the last split reproduces the study's predictions of its test rows.
-  private func checkReproduces(_ trial: StoredTrial, trainer: any ModelTrainer, dataset: Dataset, threads: Int) throws {
+  /// The safety check: a refit on the last split reproduces the study's predictions of its test rows; returns
+  /// how many it compared.
+  private func checkReproduces(_ trial: StoredTrial, trainer: any ModelTrainer, dataset: Dataset, threads: Int) throws -> Int {
     guard let last = layout.splits.indices.last else { throw MiningError("\(store.location) has no splits") }
     guard let stored = try store.predictions(trial: trial.id, split: last) else {
       throw MiningError("trial \(trial.id) has not finished its last split; mine it first")
@@ -43,15 +48,15 @@ extension Study {
         "safety check failed for trial \(trial.id): the refit on the last fold differs from the study's predictions in \(mismatches) of \(stored.count) rows (was the study mined on this data?)"
       )
     }
+    return stored.count
   }
 
-  /// Refits a trial on every row and saves the model and its feature stage into `directory`.
+  /// Refits a trial on `rows` and saves the model and its feature stage into `directory`.
   private func refit(
-    _ trial: StoredTrial, trainer: any ModelTrainer, stage: FittedStage, directory: String, threads: Int, log: (String) -> Void
+    _ trial: StoredTrial, rows: [Int], trainer: any ModelTrainer, stage: FittedStage, directory: String, threads: Int,
+    log: (String) -> Void
   ) throws -> Ensemble.Member {
-    let model = try trainer.fit(
-      stage.dataset, rows: Array(0..<stage.dataset.rowCount), configuration: trial.configuration, threads: threads,
-      shouldStop: { false })
+    let model = try trainer.fit(stage.dataset, rows: rows, configuration: trial.configuration, threads: threads, shouldStop: { false })
     let files = try model.save(into: directory, name: "model-\(trial.id)")
     let featuresFile = Ensemble.featuresFile(stage.transform.spec)
     try stage.transform.encoded().write(to: URL(fileURLWithPath: directory + "/" + featuresFile), options: .atomic)
