@@ -99,21 +99,22 @@ struct MineCommand: AsyncParsableCommand {
   }
 }
 
-/// The live progress line on a terminal (redrawn), or log lines otherwise.
+/// The live progress line on a terminal (redrawn after every split), or one log line per finished trial otherwise.
 final class ProgressPrinter: Sendable {
   let tracker: ProgressTracker
-  /// One line at a time from the worker threads.
-  private let printing = Mutex(())
+  /// One line at a time from the worker threads; the trials done at the last logged line.
+  private let printing = Mutex(-1)
 
   init(tracker: ProgressTracker) { self.tracker = tracker }
 
   func report() {
-    printing.withLock { _ in
+    printing.withLock { lastLoggedDone in
       guard let line = tracker.line() else { return }
       if Console.isTerminal {
-        FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
-      } else {
-        Console.log(line)
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(line.text)".utf8))
+      } else if line.done != lastLoggedDone {
+        lastLoggedDone = line.done
+        Console.log(line.text)
       }
     }
   }

@@ -242,6 +242,9 @@ import Testing
     let mine = try MiningProcessTests.prepare(dir, trials: 2) + ["--sealed-eras", "8"]
     let mined = try CommandLineTool.run(mine)
     #expect(mined.status == 0, "\(mined.stderr)")
+    // On a pipe, one progress line per finished trial (and one at the start).
+    let done = mined.stderr.split(separator: "\n").filter { $0.contains("trials done") }.map { $0.prefix { $0 != "/" } }
+    #expect(done == ["0", "1", "2", "3"], "\(mined.stderr)")
     let study = try SQLiteStudyStore.open(path: dir.file("s.sqlite")).layout()
     #expect(study.sealedEras.count == 8)
     #expect(study.splits.allSatisfy { Set($0.trainEras + $0.testEras).isDisjoint(with: study.sealedEras) })

@@ -15,8 +15,8 @@ public final class ProgressTracker: Sendable {
     initialSplitsDone = try study.store.progress().splitsDone
   }
 
-  /// The current line, or nil if the study cannot be read right now.
-  public func line() -> String? {
+  /// The current line and the trials done it reports, or nil if the study cannot be read right now.
+  public func line() -> (text: String, done: Int)? {
     guard let p = try? study.store.progress() else { return nil }
     let (sharpe, beating) = bestSoFar(refresh: p.done == p.total)
     let elapsed = Date().timeIntervalSince(start)
@@ -25,9 +25,10 @@ public final class ProgressTracker: Sendable {
     let trialsPerHour = elapsed > 0 ? Double(newSplits) / Double(splitsPerTrial) / elapsed * 3600 : 0
     let remaining = Double(p.splitsTotal - p.splitsDone) / Double(splitsPerTrial)
     let eta = trialsPerHour > 0 ? remaining / trialsPerHour * 3600 : .infinity
-    return String(
+    let text = String(
       format: "%d/%d trials done, %.0f trials/h, ETA %@, best whole Sharpe %@, %d beat the benchmark", p.done, p.total,
       trialsPerHour, eta.isFinite ? Self.duration(eta) : "-", sharpe.map { String(format: "%.3f", $0) } ?? "-", beating)
+    return (text, p.done)
   }
 
   private func bestSoFar(refresh force: Bool) -> (Double?, Int) {
