@@ -18,7 +18,8 @@ struct SelectCommand: AsyncParsableCommand {
   @Option(help: "How many trials to choose.") var count = 20
   @Option(name: .customLong("max-mean-correlation"), help: "The largest mean pairwise correlation allowed (in (-1, 1]).")
   var maxMeanCorrelation = 0.85
-  @Option(help: "The score to maximise: whole_sharpe, whole_corr, whole_mmc, validation_sharpe or test_sharpe.")
+  @Option(
+    help: "The score to maximise: whole_sharpe, whole_corr, whole_mmc, validation_sharpe, test_sharpe, worse_fold_sharpe or deflated_sharpe (corrected for how many trials were tried).")
   var score = "whole_sharpe"
   @Flag(name: .customLong("better-than-benchmark"), help: "Only trials whose whole corr and Sharpe beat the benchmark's.")
   var betterThanBenchmark = false
@@ -36,7 +37,9 @@ struct SelectCommand: AsyncParsableCommand {
     if let pool, pool < count { throw ValidationError("--pool \(pool): expected at least --count (\(count))") }
   }
 
-  static let scores = ["test_sharpe", "validation_sharpe", "whole_corr", "whole_mmc", "whole_sharpe"]
+  static let scores = [
+    "deflated_sharpe", "test_sharpe", "validation_sharpe", "whole_corr", "whole_mmc", "whole_sharpe", "worse_fold_sharpe",
+  ]
 
   func run() async throws {
     let choice = try Study.open(study).selectDiverse(

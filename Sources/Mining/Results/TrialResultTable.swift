@@ -16,7 +16,8 @@ public struct TrialResultTable: Sendable {
     "test_max_drawdown": \.testMaxDrawdown, "test_pearson": \.testPearson, "test_mmc": \.testMmc,
     "whole_corr": \.wholeCorr, "whole_sharpe": \.wholeSharpe, "whole_max_drawdown": \.wholeMaxDrawdown,
     "whole_pearson": \.wholePearson, "whole_pearson_sharpe": \.wholePearsonSharpe, "whole_mmc": \.wholeMmc,
-    "benchmark_correlation": \.benchmarkCorrelation,
+    "benchmark_correlation": \.benchmarkCorrelation, "deflated_sharpe": \.deflatedSharpe,
+    "worse_fold_sharpe": \.worseFoldSharpe,
   ]
 
   /// The column named `name`.

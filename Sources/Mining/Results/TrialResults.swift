@@ -29,6 +29,10 @@ public struct TrialResult: Sendable, Encodable, Equatable {
   public var wholePearsonSharpe: Double?
   public var wholeMmc: Double?
   public var benchmarkCorrelation: Double?
+  /// The deflated Sharpe ratio of the whole period (`DeflatedSharpe`), given every finished trial of the study.
+  public var deflatedSharpe: Double?
+  /// The worse of the validation and test folds' Sharpe.
+  public var worseFoldSharpe: Double?
   /// What MMC is measured against: "benchmark" or "meta_model".
   public var mmcAgainst: String
   /// Whole-period corr and Sharpe both above the benchmark's.
@@ -39,7 +43,8 @@ public struct TrialResult: Sendable, Encodable, Equatable {
   enum CodingKeys: String, CodingKey {
     case id, isBenchmark, sampler, status, config, target, validationCorr, validationSharpe, validationMaxDrawdown
     case validationPearson, validationMmc, testCorr, testSharpe, testMaxDrawdown, testPearson, testMmc, wholeCorr
-    case wholeSharpe, wholeMaxDrawdown, wholePearson, wholePearsonSharpe, wholeMmc, benchmarkCorrelation, mmcAgainst
+    case wholeSharpe, wholeMaxDrawdown, wholePearson, wholePearsonSharpe, wholeMmc, benchmarkCorrelation, deflatedSharpe
+    case worseFoldSharpe, mmcAgainst
     case beatsBenchmark, perEraCorr
   }
 }
@@ -69,6 +74,7 @@ public enum TrialResults {
       return r
     }
     markBenchmarkBeaters(&results)
+    markSelectionScores(&results)
     return results
   }
 
@@ -198,6 +204,7 @@ extension TrialResult {
       (testMaxDrawdown, .testMaxDrawdown), (testPearson, .testPearson), (testMmc, .testMmc), (wholeCorr, .wholeCorr),
       (wholeSharpe, .wholeSharpe), (wholeMaxDrawdown, .wholeMaxDrawdown), (wholePearson, .wholePearson),
       (wholePearsonSharpe, .wholePearsonSharpe), (wholeMmc, .wholeMmc), (benchmarkCorrelation, .benchmarkCorrelation),
+      (deflatedSharpe, .deflatedSharpe), (worseFoldSharpe, .worseFoldSharpe),
     ]
     for (value, key) in scores { try c.encodeIfPresent(value, forKey: key) }
     try c.encode(mmcAgainst, forKey: .mmcAgainst)
