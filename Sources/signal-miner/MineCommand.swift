@@ -16,7 +16,8 @@ struct MineCommand: AsyncParsableCommand {
   @Option(help: "The study file (SQLite); created on first use, resumed after.") var study: String
   @OptionGroup var data: DataOptions
   @Option(help: "Search space JSON (default: the Signal Miner notebook's).") var space: String?
-  @Option(help: "Sampler: uniform, or gfn (a GFlowNet that learns from finished trials).") var sampler = "uniform"
+  @Option(help: "Sampler: uniform, gfn (a GFlowNet that learns from finished trials) or tpe (Optuna's TPE, rewarded like gfn).")
+  var sampler = "uniform"
   @Option(help: "gfn: the score rewarded: sharpe, corr, mmc, or beat (min(corr / benchmark's, Sharpe / benchmark's) − 1).")
   var reward = "sharpe"
   @Option(
@@ -81,7 +82,7 @@ struct MineCommand: AsyncParsableCommand {
 
   /// The gfn reward the options describe (checked even for uniform, so a typo is caught before a long run).
   func trialReward() throws -> TrialReward {
-    guard sampler == "uniform" || sampler == "gfn" else { throw MiningError("--sampler \(sampler): expected uniform or gfn") }
+    guard ["uniform", "gfn", "tpe"].contains(sampler) else { throw MiningError("--sampler \(sampler): expected uniform, gfn or tpe") }
     guard let kind = TrialReward.Kind(rawValue: reward) else { throw MiningError("--reward \(reward): expected sharpe, corr, mmc or beat") }
     guard let period = TrialReward.Period(rawValue: rewardPeriod) else {
       throw MiningError("--reward-period \(rewardPeriod): expected validation or whole")
@@ -94,6 +95,7 @@ struct MineCommand: AsyncParsableCommand {
 
   func makeSampler(_ space: SearchSpace, fixed: [String: Double], reward: TrialReward) throws -> any ConfigurationSampler {
     if sampler == "uniform" { return UniformSampler(space: space, fixed: fixed, seed: seed) }
+    if sampler == "tpe" { return TPESampler(space: space, fixed: fixed, reward: reward, seed: seed, batch: batch) }
     return try GFlowNetSampler(
       space: space, fixed: fixed, beta: beta, seed: seed, reward: reward, batch: batch, diversityPool: diversityPool)
   }
