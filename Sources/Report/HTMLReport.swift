@@ -10,7 +10,10 @@ import Scoring
 /// the benchmark; and the leaderboard.
 public enum HTMLReport {
   /// Renders the report of `results` (from `TrialResults.compute`) for a study with `splits` over `eras`.
-  public static func render(title: String, results: [TrialResult], splits: [EraSplit], eras: [String]) -> String {
+  /// `holdout`: the sealed-era scores the study keeps (its "Sealed eras" section; none, none shown).
+  public static func render(
+    title: String, results: [TrialResult], splits: [EraSplit], eras: [String], holdout: [HoldoutScore] = []
+  ) -> String {
     let done = results.filter { $0.status == .done }
     let benchmark = done.first { $0.isBenchmark }
     var sections: [String] = []
@@ -18,6 +21,7 @@ public enum HTMLReport {
     sections.append(splitChart(splits, eras: eras))
     sections.append(parameterCharts(done))
     sections.append(cumulative(done))
+    sections.append(sealedSection(holdout, results: results))
     sections.append(leaderboard(done))
     let beating = done.filter(\.beatsBenchmark).count
     let summary = """

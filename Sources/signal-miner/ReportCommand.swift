@@ -15,7 +15,7 @@ struct ReportCommand: AsyncParsableCommand {
     let store = try Study.open(study)
     let html = HTMLReport.render(
       title: "SignalMiner study \(URL(fileURLWithPath: study).lastPathComponent)", results: try store.results(),
-      splits: store.layout.splits, eras: store.eras)
+      splits: store.layout.splits, eras: store.eras, holdout: try store.store.holdoutScores())
     do { try html.write(toFile: out, atomically: true, encoding: .utf8) } catch {
       throw MiningError("\(out): cannot write the report (\(error.localizedDescription))")
     }

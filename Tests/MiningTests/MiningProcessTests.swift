@@ -253,7 +253,7 @@ import Testing
       ["holdout", "--study", dir.file("s.sqlite"), "--trials", "2,3", "--ensemble", "--json"] + data)
     #expect(holdout.status == 0, "\(holdout.stderr)")
     let rows = try JSONSerialization.jsonObject(with: Data(holdout.stdout.utf8)) as! [[String: Any]]
-    #expect(rows.map { $0["name"] as? String } == ["benchmark", "trial 2", "trial 3", "ensemble"])
+    #expect(rows.map { $0["name"] as? String } == ["benchmark", "trial 2", "trial 3", "ensemble 2+3"])
     #expect(rows.allSatisfy { $0["corr"] is Double && $0["sharpe"] is Double && ($0["per_era_corr"] as? [String: Double])?.count == 8 })
     let table = try CommandLineTool.run(["holdout", "--study", dir.file("s.sqlite"), "--trials", "2"] + data)
     #expect(table.status == 0 && table.stdout.contains("sealed eras") && table.stdout.contains("trial 2"), "\(table.stdout)")

@@ -75,7 +75,8 @@ import Testing
     let data = Self.synthetic.train
     let study = try Self.mine(data, into: dir.file("s.sqlite"))
     let scores = try study.holdout(trials: [2, 3], dataset: data, ensemble: true, threads: 2)
-    #expect(scores.map(\.name) == ["benchmark", "trial 2", "trial 3", "ensemble"])
+    #expect(scores.map(\.name) == ["benchmark", "trial 2", "trial 3", "ensemble 2+3"])
+    #expect(try study.store.holdoutScores().sorted { $0.name < $1.name } == scores.sorted { $0.name < $1.name }, "kept for the report")
     let open = data.rows(ofEras: SealedEras.open(data.eras, sealed: study.layout.sealedEras).compactMap { data.eraIndex(of: $0) })
     let sealedEras = data.eras.indices.suffix(Self.sealedCount)
     let labels = data.targets.columnArray(0)

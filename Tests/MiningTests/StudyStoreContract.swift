@@ -169,6 +169,21 @@ struct StudyStoreContract: Sendable {
     #expect(try store.samplerState("gfn") == [4, 5] && store.samplerState("tpe") == [6])
   }
 
+  func holdoutScoresAreKeptByName() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let store = try makeStore(dir)
+    func score(_ name: String, _ corr: Double) -> HoldoutScore {
+      HoldoutScore(
+        name: name, trial: nil, corr: corr, sharpe: 1, maxDrawdown: nil, mmc: nil, benchmarkCorrelation: nil, beatsBenchmark: false,
+        perEraCorr: ["0050": corr])
+    }
+    #expect(try store.holdoutScores().isEmpty)
+    try store.saveHoldoutScores([score("benchmark", 0.01), score("trial 2", 0.02)])
+    try store.saveHoldoutScores([score("trial 2", 0.03)])
+    #expect(try store.holdoutScores() == [score("benchmark", 0.01), score("trial 2", 0.03)])
+  }
+
   func outOfFoldPredictionsJoinTheSplitsOnceAllAreDone() throws {
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
@@ -215,6 +230,7 @@ struct StudyStoreContract: Sendable {
     case twoWritersClaimEveryRunExactlyOnce
     case twoWritersAddingAtOnceKeepTheLimit
     case samplerStatesAreKeptByName
+    case holdoutScoresAreKeptByName
     case outOfFoldPredictionsJoinTheSplitsOnceAllAreDone
   }
 
@@ -230,6 +246,7 @@ struct StudyStoreContract: Sendable {
     case .twoWritersClaimEveryRunExactlyOnce: try twoWritersClaimEveryRunExactlyOnce()
     case .twoWritersAddingAtOnceKeepTheLimit: try twoWritersAddingAtOnceKeepTheLimit()
     case .samplerStatesAreKeptByName: try samplerStatesAreKeptByName()
+    case .holdoutScoresAreKeptByName: try holdoutScoresAreKeptByName()
     case .outOfFoldPredictionsJoinTheSplitsOnceAllAreDone: try outOfFoldPredictionsJoinTheSplitsOnceAllAreDone()
     }
   }

@@ -53,6 +53,26 @@ import Testing
     #expect(html.contains("learning_rate (log)"))
   }
 
+  /// Trials 2–4 and the benchmark scored on sealed eras: sealed = 0.5 + 0.25 × whole Sharpe exactly.
+  @Test func theSealedSectionPlotsCVAgainstSealedSharpeAndListsEveryModel() throws {
+    func sealed(_ name: String, _ trial: Int?, beats: Bool = false) -> HoldoutScore {
+      let whole = trial.flatMap { id in Self.results.first { $0.id == id }?.wholeSharpe } ?? 3
+      return HoldoutScore(
+        name: name, trial: trial, corr: 0.01, sharpe: 0.5 + 0.25 * whole, maxDrawdown: 0.1, mmc: nil, benchmarkCorrelation: nil,
+        beatsBenchmark: beats, perEraCorr: [:])
+    }
+    let holdout = [sealed("benchmark", 1), sealed("trial 2", 2), sealed("trial 4", 4, beats: true), sealed("ensemble 2+4", nil, beats: true)]
+    let html = HTMLReport.render(title: "s", results: Self.results, splits: Self.splits, eras: ["0001"], holdout: holdout)
+    _ = try XMLDocument(xmlString: html, options: [])
+    let section = String(html[html.range(of: "<h2>Sealed eras</h2>")!.lowerBound..<html.range(of: "<h2>Leaderboard</h2>")!.lowerBound])
+    #expect(section.contains("Best fit: sealed = 0.500 + 0.250 × CV; correlation r = 1.000"))
+    #expect(section.components(separatedBy: "<circle class=").count - 1 == 2, "trials 2 and 4; the benchmark is a star")
+    #expect(section.contains("class=\"star\""))
+    let rows = section.components(separatedBy: "<tr><td>").dropFirst().map { String($0.prefix(while: { $0 != "<" })) }
+    #expect(rows == ["benchmark", "trial 2", "trial 4", "ensemble 2+4"])
+    #expect(!HTMLReport.render(title: "s", results: Self.results, splits: Self.splits, eras: ["0001"]).contains("Sealed eras"))
+  }
+
   @Test func scalesGiveNiceTicksAndSurviveDegenerateData() {
     let s = Scale([0, 1], pixels: 0...100)
     #expect(s.ticks.map { ($0 * 10).rounded() / 10 } == [0, 0.2, 0.4, 0.6, 0.8, 1])

@@ -3,8 +3,8 @@ import NumeraiData
 import Scoring
 
 /// One model's scores on a study's sealed eras.
-public struct HoldoutScore: Sendable, Encodable, Equatable {
-  /// `benchmark`, `trial 17` or `ensemble`.
+public struct HoldoutScore: Sendable, Codable, Equatable {
+  /// `benchmark`, `trial 17` or `ensemble 17+240`.
   public var name: String
   /// The trial (nil for the ensemble).
   public var trial: Int?
@@ -23,7 +23,8 @@ public struct HoldoutScore: Sendable, Encodable, Equatable {
 extension Study {
   /// Refits the benchmark and each of `trials` on every era before the sealed ones (the export recipe, sealed
   /// eras left out), predicts the sealed eras and scores them, with the rank-averaged ensemble of the trials
-  /// when `ensemble`. Opening the sealed eras is this call: nothing else reads their labels.
+  /// when `ensemble`. Opening the sealed eras is this call: nothing else reads their labels. The scores are kept
+  /// in the study (for the report), replacing earlier ones of the same names.
   /// - Throws: when the study has no sealed eras, `dataset` is not the study's data, or a trial is unknown.
   public func holdout(trials ids: [Int], dataset: Dataset, ensemble: Bool, threads: Int) throws -> [HoldoutScore] {
     let sealed = layout.sealedEras
@@ -44,9 +45,11 @@ extension Study {
     let predictions = try ([benchmark] + chosen).map { try fold.predict($0, stages: stages, layout: layout, threads: threads) }
     var entries = zip([benchmark] + chosen, predictions).map { ($0.isBenchmark ? "benchmark" : "trial \($0.id)", Optional($0.id), $1) }
     if ensemble, !chosen.isEmpty {
-      entries.append(("ensemble", nil, fold.rankAverage(Array(predictions.dropFirst()))))
+      entries.append(("ensemble " + ids.map(String.init).joined(separator: "+"), nil, fold.rankAverage(Array(predictions.dropFirst()))))
     }
-    return fold.score(entries)
+    let scores = fold.score(entries)
+    try store.saveHoldoutScores(scores)
+    return scores
   }
 
   /// Refuses data other than the study's (rows, eras and features as its fingerprint).

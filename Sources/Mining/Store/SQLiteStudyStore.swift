@@ -253,6 +253,22 @@ public final class SQLiteStudyStore: StudyStore {
     }
   }
 
+  public func saveHoldoutScores(_ scores: [HoldoutScore]) throws {
+    let encoded = try scores.map { ($0.name, try JSONEncoder().encode($0)) }
+    try database.write { db in
+      for (name, json) in encoded {
+        try db.execute(sql: "INSERT OR REPLACE INTO blob (key, value) VALUES (?, ?)", arguments: ["holdout/\(name)", json])
+      }
+    }
+  }
+
+  public func holdoutScores() throws -> [HoldoutScore] {
+    try database.read { db in
+      try Data.fetchAll(db, sql: "SELECT value FROM blob WHERE key LIKE 'holdout/%' ORDER BY key")
+        .map { try JSONDecoder().decode(HoldoutScore.self, from: $0) }
+    }
+  }
+
   public func splitRuns() throws -> [SplitRun] {
     try database.read { db in
       try Row.fetchAll(db, sql: "SELECT trial, split, status, owner, lease_until, seconds, claims FROM split_run ORDER BY trial, split")

@@ -41,6 +41,10 @@ public protocol StudyStore: AnyObject, Sendable {
   func saveSamplerState(_ name: String, _ bytes: [UInt8]) throws
   /// A sampler's saved state, if any.
   func samplerState(_ name: String) throws -> [UInt8]?
+  /// Keeps `holdout`'s sealed-era scores, replacing earlier ones of the same names.
+  func saveHoldoutScores(_ scores: [HoldoutScore]) throws
+  /// The sealed-era scores kept so far, by name.
+  func holdoutScores() throws -> [HoldoutScore]
   /// Every split run's state and bookkeeping.
   func splitRuns() throws -> [SplitRun]
   /// Counts for `progress`.
