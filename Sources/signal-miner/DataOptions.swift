@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Mining
 import NumeraiData
 
 /// The options of every command that reads a Numerai data set: files, feature set, targets.
@@ -24,6 +25,15 @@ struct DataOptions: ParsableArguments {
       throw ValidationError("--feature-set needs --features-json")
     }
     guard threads >= 1 else { throw ValidationError("--threads \(threads): expected at least 1") }
+  }
+
+  /// Loads `--data`, or when none is given the files `study` was created from.
+  func load(for study: Study) throws -> LoadedDataset {
+    guard paths.isEmpty else { return try load() }
+    guard !study.layout.dataPaths.isEmpty else {
+      throw MiningError("no data: give --data FILE… (\(study.store.location) does not record the files it was mined on)")
+    }
+    return try load(paths: study.layout.dataPaths)
   }
 
   /// The feature sets file, when given.

@@ -17,7 +17,7 @@ struct HoldoutCommand: AsyncParsableCommand {
   func run() async throws {
     let ids = try TrialList.parse(trials)
     let store = try Study.open(study)
-    let dataset = try data.load().dataset
+    let dataset = try data.load(for: store).dataset
     let scores = try store.holdout(trials: ids, dataset: dataset, ensemble: ensemble, threads: data.threads)
     if json {
       let encoder = JSONEncoder()

@@ -107,7 +107,7 @@ struct ExportCommand: AsyncParsableCommand {
   func run() async throws {
     let ids = try TrialList.parse(trials)
     let store = try Study.open(study)
-    let dataset = try data.load().dataset
+    let dataset = try data.load(for: store).dataset
     let ensemble = try store.export(
       trials: ids, dataset: dataset, directory: out, includeSealedEras: includeSealedEras, threads: data.threads, log: Console.log)
     print("exported \(ensemble.members.count) models to \(out) (ensemble.json, model-<trial>.smm, model-<trial>.txt)")

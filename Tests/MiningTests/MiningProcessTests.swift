@@ -148,6 +148,8 @@ import Testing
     #expect(members.map { $0["engine"] as? String } == ["gbdt", "gbdt"])
     #expect(members.map { $0["features"] as? String } == ["raw", "raw"])
     #expect(members.map { $0["featuresFile"] as? String } == ["features-raw.json", "features-raw.json"])
+    let byDefault = try CommandLineTool.run(["export", "--study", dir.file("s.sqlite"), "--trials", "2", "--out", dir.file("ens-default")])
+    #expect(byDefault.status == 0, "without --data, the study's own files: \(byDefault.stderr)")
     let predict = try CommandLineTool.run(
       ["predict", "--model", dir.file("ens"), "--data", dir.file("d_validation.parquet"), "--out", dir.file("sub.csv")])
     #expect(predict.status == 0, "\(predict.stderr)")
@@ -255,8 +257,11 @@ import Testing
     let rows = try JSONSerialization.jsonObject(with: Data(holdout.stdout.utf8)) as! [[String: Any]]
     #expect(rows.map { $0["name"] as? String } == ["benchmark", "trial 2", "trial 3", "ensemble 2+3"])
     #expect(rows.allSatisfy { $0["corr"] is Double && $0["sharpe"] is Double && ($0["per_era_corr"] as? [String: Double])?.count == 8 })
-    let table = try CommandLineTool.run(["holdout", "--study", dir.file("s.sqlite"), "--trials", "2"] + data)
+    // Without --data, the files the study was mined on; other data is refused in one line.
+    let table = try CommandLineTool.run(["holdout", "--study", dir.file("s.sqlite"), "--trials", "2"])
     #expect(table.status == 0 && table.stdout.contains("sealed eras") && table.stdout.contains("trial 2"), "\(table.stdout)")
+    let other = try CommandLineTool.run(["holdout", "--study", dir.file("s.sqlite"), "--trials", "2", "--data", dir.file("d_train.parquet")])
+    #expect(other.status == 1 && other.stderr.contains("is not what") && other.stderr.split(separator: "\n").count == 1, "\(other.stderr)")
     // Another sealing on the same study, and a study without sealed eras, are one clear line each.
     let resealed = try CommandLineTool.run(try MiningProcessTests.prepare(dir, trials: 2) + ["--sealed-eras", "5"])
     #expect(resealed.status == 1 && resealed.stderr.contains("was created with sealed eras"), "\(resealed.stderr)")

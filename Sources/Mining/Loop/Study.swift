@@ -37,7 +37,7 @@ public final class Study: Sendable {
         features: dataset.featureNames),
       splits: splits, splitTargets: splitTargets(dataset: dataset, splits: splits, target: target),
       benchmarkParameters: try benchmark.parameters(over: BoostingParameters()), scoringTarget: benchmark.target,
-      sealedEras: sealedEras)
+      sealedEras: sealedEras, dataPaths: files.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
     return try Study(store: try StudyStores.create(location, layout: layout, benchmark: benchmark, engine: engine))
   }
 

@@ -85,6 +85,7 @@ public final class SQLiteStudyStore: StudyStore {
     try put("benchmark_parameters", try canonicalJSON(layout.benchmarkParameters))
     try put("scoring_target", layout.scoringTarget)
     if !layout.sealedEras.isEmpty { try put("sealed_eras", try canonicalJSON(layout.sealedEras)) }
+    try put("data_paths", try canonicalJSON(layout.dataPaths))
     for (s, t) in layout.splitTargets.enumerated() {
       try db.execute(
         sql: "INSERT INTO blob (key, value) VALUES (?, ?)", arguments: ["labels/\(s)", t.labels.withUnsafeBytes { Data($0) }])
@@ -129,7 +130,8 @@ public final class SQLiteStudyStore: StudyStore {
       fingerprint: try decode(StudyFingerprint.self, "fingerprint", "{}"), splits: try decode([EraSplit].self, "splits", "[]"),
       splitTargets: try splitTargets(try decode([SplitTargets].self, "split_targets", "[]")),
       benchmarkParameters: try decode(BoostingParameters.self, "benchmark_parameters", "{}"),
-      scoringTarget: try meta("scoring_target") ?? "target", sealedEras: try decode([String].self, "sealed_eras", "[]"))
+      scoringTarget: try meta("scoring_target") ?? "target", sealedEras: try decode([String].self, "sealed_eras", "[]"),
+      dataPaths: try decode([String].self, "data_paths", "[]"))
   }
 
   /// The split targets with their labels and ids read from the blob table.

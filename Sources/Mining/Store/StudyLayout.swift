@@ -15,12 +15,15 @@ public struct StudyLayout: Sendable, Equatable {
   public var scoringTarget: String
   /// The labelled eras kept out of every split, reward, fit and ranking (`Study.holdout` opens them).
   public var sealedEras: [String]
+  /// The data files the study was created from, as absolute paths (empty in studies made before they were kept).
+  public var dataPaths: [String]
 
   public init(
     fingerprint: StudyFingerprint, splits: [EraSplit], splitTargets: [SplitTargets],
-    benchmarkParameters: BoostingParameters, scoringTarget: String, sealedEras: [String] = []
+    benchmarkParameters: BoostingParameters, scoringTarget: String, sealedEras: [String] = [], dataPaths: [String] = []
   ) {
     self.sealedEras = sealedEras
+    self.dataPaths = dataPaths
     self.fingerprint = fingerprint
     self.splits = splits
     self.splitTargets = splitTargets

@@ -9,6 +9,7 @@ extension Study {
     trials ids: [Int], dataset: Dataset, directory: String, includeSealedEras: Bool = false, threads: Int,
     log: (String) -> Void
   ) throws -> Ensemble {
+    try checkIsStudyData(dataset)
     let trials = try store.trials()
     let stages = FeatureStages(dataset: dataset)
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
