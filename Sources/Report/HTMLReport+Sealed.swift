@@ -21,10 +21,7 @@ extension HTMLReport {
       width: 760, height: 420, xs: points.map(\.1), ys: points.map(\.2), title: "CV vs sealed Sharpe (\(points.count) models)",
       xLabel: "whole-period CV Sharpe", yLabel: "sealed-era Sharpe")
     var caption = "Too few models for a fit line."
-    if let fit = fitLine(points.map { ($0.1, $0.2) }) {
-      let x0 = chart.x.low, x1 = chart.x.high
-      chart.body.append(
-        "<line class=\"fit\" x1=\"\(chart.x(x0))\" y1=\"\(chart.y(fit.a + fit.b * x0))\" x2=\"\(chart.x(x1))\" y2=\"\(chart.y(fit.a + fit.b * x1))\"/>")
+    if let fit = drawFitLine(&chart, points.map { ($0.1, $0.2) }) {
       caption = String(format: "Best fit: sealed = %.3f + %.3f × CV; correlation r = %.3f", fit.a, fit.b, fit.r)
     }
     for (h, cv, sealed) in points {

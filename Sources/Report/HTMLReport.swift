@@ -69,10 +69,7 @@ public enum HTMLReport {
       title: "Validation vs test Sharpe (\(points.count) trials)", xLabel: "validation Sharpe (first test fold)",
       yLabel: "test Sharpe (last test fold)")
     var caption = "Too few finished trials for a fit line."
-    if let fit = fitLine(points.map { ($0.1, $0.2) }) {
-      let x0 = chart.x.low, x1 = chart.x.high
-      chart.body.append(
-        "<line class=\"fit\" x1=\"\(chart.x(x0))\" y1=\"\(chart.y(fit.a + fit.b * x0))\" x2=\"\(chart.x(x1))\" y2=\"\(chart.y(fit.a + fit.b * x1))\"/>")
+    if let fit = drawFitLine(&chart, points.map { ($0.1, $0.2) }) {
       caption = String(format: "Best fit: test = %.3f + %.3f × validation; correlation r = %.3f", fit.a, fit.b, fit.r)
       chart.body.append("<text class=\"legend\" x=\"66\" y=\"44\">\(escape(caption))</text>")
     }
@@ -85,6 +82,15 @@ public enum HTMLReport {
     chart.body.append("<circle class=\"beats\" cx=\"\(chart.width - 180)\" cy=\"44\" r=\"4.5\"/><text class=\"legend\" x=\"\(chart.width - 170)\" y=\"48\">beats benchmark</text>")
     chart.body.append(star(chart.width - 70, 44, 7) + "<text class=\"legend\" x=\"\(chart.width - 60)\" y=\"48\">benchmark</text>")
     return "<h2>Validation vs test Sharpe</h2>\n<p class=\"summary\">\(escape(caption))</p>\n" + chart.svg
+  }
+
+  /// Draws the least-squares line of `points` across the chart; returns it (nil with too few points).
+  static func drawFitLine(_ chart: inout Chart, _ points: [(Double, Double)]) -> (a: Double, b: Double, r: Double)? {
+    guard let fit = fitLine(points) else { return nil }
+    let x0 = chart.x.low, x1 = chart.x.high
+    chart.body.append(
+      "<line class=\"fit\" x1=\"\(chart.x(x0))\" y1=\"\(chart.y(fit.a + fit.b * x0))\" x2=\"\(chart.x(x1))\" y2=\"\(chart.y(fit.a + fit.b * x1))\"/>")
+    return fit
   }
 
   static func splitChart(_ splits: [EraSplit], eras: [String]) -> String {
