@@ -63,6 +63,9 @@ struct MineCommand: AsyncParsableCommand {
     let searchSpace = try SearchSpace.load(space, availableTargets: dataset.targetNames)
     var chosen = try makeSampler(searchSpace, fixed: fixed, reward: reward)
     let mainTarget = dataset.targetNames.contains("target") ? "target" : dataset.targetNames.first ?? "target"
+    for warning in try MiningDataCheck.check(dataset, target: mainTarget, source: data.paths.joined(separator: ", ")) {
+      Console.warn(warning)
+    }
     let sealed = try sealedEras.map { try SealedEras.last($0, of: dataset, target: mainTarget) }
       ?? sealedFrom.map { try SealedEras.from($0, of: dataset, target: mainTarget) } ?? []
     let eras = SealedEras.open(dataset.eras, sealed: sealed)

@@ -22,5 +22,6 @@ struct SignalMiner: AsyncParsableCommand {
       HoldoutCommand.self,
       ReportCommand.self,
       GFNCommand.self,
+      CompletionCommand.self,
     ])
 }

@@ -28,7 +28,8 @@ public enum SealedEras {
     return Array(eras[..<end])
   }
 
-  private static func labelledEras(_ dataset: Dataset, target: String) throws -> [String] {
+  /// The eras in which `target` has at least one label, in order.
+  public static func labelledEras(_ dataset: Dataset, target: String) throws -> [String] {
     guard let t = dataset.targetIndex(named: target) else { throw MiningError("the data has no target '\(target)'") }
     return dataset.targets.withUnsafeColumn(t) { column in
       dataset.eraRanges.indices.filter { e in dataset.eraRanges[e].contains { !column[$0].isNaN } }.map { dataset.eras[$0] }
