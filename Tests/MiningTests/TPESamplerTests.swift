@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Mining
@@ -76,5 +77,42 @@ struct SplitMix64Noise {
     z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
     z ^= z >> 31
     return Double(z >> 11) / Double(1 << 52) - 1
+  }
+}
+
+/// Our TPE against Optuna's current release on the same noisy quadratic over the same grid, equal budgets.
+@Suite struct TPEOptunaInteropTests {
+  static let script = """
+    import json, sys, numpy as np, optuna
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    out = []
+    for seed in (1, 2, 3):
+        rng = np.random.default_rng(seed)
+        grid = np.linspace(-1, 1, 41)
+        def objective(trial):
+            x, y = grid[trial.suggest_int("x", 0, 40)], grid[trial.suggest_int("y", 0, 40)]
+            return -(x - 0.3) ** 2 - (y + 0.5) ** 2 + 0.01 * rng.uniform(-1, 1)
+        study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed, n_startup_trials=10))
+        study.optimize(objective, n_trials=80)
+        points = [(grid[t.params["x"]], grid[t.params["y"]]) for t in study.trials]
+        dist = [((x - 0.3) ** 2 + (y + 0.5) ** 2) ** 0.5 for x, y in points]
+        out.append({"late": float(np.mean(dist[-30:])), "best": float(min(dist))})
+    print(json.dumps(out))
+    """
+
+  @Test func reachesTheSameRegionWithComparableRegretAtEqualBudget() throws {
+    try PythonPeer.require(modules: ["optuna", "numpy"], packages: ["optuna", "numpy"])
+    let optuna = try JSONSerialization.jsonObject(with: Data(try PythonPeer.run(script: Self.script).utf8)) as! [[String: Double]]
+    var ours: [(late: Double, best: Double)] = []
+    for seed in [1, 2, 3] as [UInt64] {
+      var tpe = TPESampler(space: TPESamplerTests.space, fixed: [:], seed: seed, batch: 5)
+      let run = try TPESamplerTests.run(&tpe, rounds: 16, seed: seed)
+      let distances = run.map(TPESamplerTests.distance)
+      ours.append((distances.suffix(30).reduce(0, +) / 30, distances.min()!))
+    }
+    let optunaLate = optuna.map { $0["late"]! }.reduce(0, +) / 3
+    let oursLate = ours.map(\.late).reduce(0, +) / 3
+    #expect(oursLate <= 1.5 * optunaLate, "mean distance of the last 30 proposals: ours \(oursLate), Optuna \(optunaLate)")
+    #expect(ours.allSatisfy { $0.best <= 0.15 } && optuna.allSatisfy { $0["best"]! <= 0.15 }, "ours \(ours), Optuna \(optuna)")
   }
 }
