@@ -48,6 +48,8 @@ struct ColumnChunkDecoder {
     guard [.uncompressed, .snappy, .gzip, .zstd].contains(codec) else {
       throw CorruptData("codec \(codec.name) is not supported (expected UNCOMPRESSED, SNAPPY, GZIP or ZSTD)")
     }
+    // An empty chunk has no pages to read; writers may leave its offsets at 0.
+    guard chunk.valueCount > 0 else { return }
     var start = chunk.dataPageOffset
     if let d = chunk.dictionaryPageOffset, d > 0, d < start { start = d }
     let end = start + chunk.totalCompressedSize
@@ -98,15 +100,20 @@ struct ColumnChunkDecoder {
     page: (DataPage) throws -> Void
   ) throws {
     if header.type == PageHeader.Kind.dataV2.rawValue {
-      // v2: levels stay uncompressed in front of the (maybe compressed) values, with no length prefix.
-      let levelLength = header.definitionLevelsByteLength + header.repetitionLevelsByteLength
-      guard header.repetitionLevelsByteLength == 0 else { throw CorruptData("repeated (nested) values are not supported") }
+      // v2: repetition then definition levels, uncompressed and without length prefixes, in front of the
+      // (maybe compressed) values. A flat column has no repetition levels to read; some writers (parquet-rs)
+      // still store them, all zero, so they are skipped.
+      let repetitionLength = header.repetitionLevelsByteLength
+      let levelLength = header.definitionLevelsByteLength + repetitionLength
       guard levelLength <= body.count, levelLength <= header.uncompressedSize else {
         throw CorruptData("page levels of \(levelLength) bytes exceed the page")
       }
-      let levelBytes = UnsafeRawBufferPointer(rebasing: body[..<header.definitionLevelsByteLength])
+      let levelBytes = UnsafeRawBufferPointer(rebasing: body[repetitionLength..<levelLength])
       let stored = UnsafeRawBufferPointer(rebasing: body[levelLength...])
-      if header.isCompressed && codec != .uncompressed {
+      // A page of nulls only may store no values at all: nothing to decompress (an empty input is not a
+      // valid Snappy or gzip stream).
+      let hasValues = header.uncompressedSize > levelLength || !stored.isEmpty
+      if header.isCompressed && codec != .uncompressed && hasValues {
         let values = try decompress(stored, codec: codec, size: header.uncompressedSize - levelLength)
         try values.withUnsafeBytes {
           try decodeValues(header, levels: levelBytes, values: $0, dictionaryCount: dictionaryCount, page: page)
