@@ -61,6 +61,31 @@ import Testing
     }
   }
 
+  /// Files holding flat columns beside nested ones: the flat ones read equal to pyarrow's; each nested one,
+  /// asked for by name, is refused with one error naming the file and the column.
+  @Test(arguments: [
+    "data/datapage_v2.snappy.parquet", "data/nested_lists.snappy.parquet", "data/nested_maps.snappy.parquet",
+    "data/nonnullable.impala.parquet", "data/nullable.impala.parquet",
+  ])
+  func flatColumnsBesideNestedOnesRead(file name: String) throws {
+    let want = try #require(try ParquetTestingCorpus.expected()[name])
+    let file = try ParquetFile(path: ParquetTestingCorpus.directory + "/" + name)
+    let nested = try #require(want["nested"] as? [String])
+    #expect(file.columns.filter(\.isNested).map(\.name) == nested)
+    let outcome = Self.read(name, expected: want)
+    #expect(outcome.problems.isEmpty, "\(outcome.problems)")
+    let flat = (want["columns"] as? [String: Any] ?? [:]).keys
+    // datapage_v2's 'b' is DELTA_BINARY_PACKED, not read yet.
+    #expect(Set(outcome.equal) == Set(flat).subtracting(name.contains("datapage_v2") ? ["b"] : []))
+    for column in nested {
+      let index = try #require(file.columnIndex(named: column))
+      #expect(throws: ParquetError(
+        path: file.path, column: column,
+        reason: "is nested (inside a LIST, MAP or STRUCT group, or repeated); only flat columns can be read")
+      ) { try file.readColumn(index) }
+    }
+  }
+
   /// The count for the issue: files read equal to pyarrow / files pyarrow reads.
   @Test func corpusCount() throws {
     let expected = try ParquetTestingCorpus.expected()
