@@ -177,18 +177,13 @@ struct ColumnChunkDecoder {
     case 0:
       values = .plain(valueBytes)
     case 3 where physicalType == .boolean:
-      // RLE booleans (pyarrow's choice in v2 pages): a 4-byte length, then the hybrid with bit width 1,
-      // re-packed as PLAIN bits for the reader.
-      guard valueBytes.count >= 4 else { throw CorruptData("RLE boolean page too short") }
-      let length = Int(valueBytes.loadUnaligned(as: UInt32.self).littleEndian)
-      guard length <= valueBytes.count - 4 else { throw CorruptData("RLE booleans of \(length) bytes exceed the page") }
-      let bits = indices.reserve(valueCount)
-      try RLEHybrid.decode(
-        UnsafeRawBufferPointer(rebasing: valueBytes[4..<(4 + length)]), bitWidth: 1, count: valueCount,
-        into: bits.baseAddress!)
-      var packed = [UInt8](repeating: 0, count: (valueCount + 7) / 8)
-      for k in 0..<valueCount where bits[k] != 0 { packed[k >> 3] |= 1 << UInt8(k & 7) }
-      return try packed.withUnsafeBytes {
+      let plain = try rleBooleansAsPlain(valueBytes, count: valueCount)
+      return try plain.withUnsafeBytes {
+        try page(DataPage(rowCount: rows, present: present, valueCount: valueCount, values: .plain($0)))
+      }
+    case 5 where physicalType == .int32 || physicalType == .int64:
+      let plain = try DeltaBinaryPacked.plain(valueBytes, count: valueCount, as: physicalType)
+      return try plain.withUnsafeBytes {
         try page(DataPage(rowCount: rows, present: present, valueCount: valueCount, values: .plain($0)))
       }
     case 2, 8:
@@ -202,9 +197,26 @@ struct ColumnChunkDecoder {
       }
       values = .dictionary(UnsafeBufferPointer(out))
     default:
-      throw CorruptData("value encoding \(header.encoding) is not supported (expected PLAIN or RLE_DICTIONARY)")
+      throw CorruptData(
+        "value encoding \(header.encoding) is not supported for \(physicalType.name) (expected PLAIN, RLE_DICTIONARY, "
+          + "RLE for BOOLEAN or DELTA_BINARY_PACKED for INT32 and INT64)")
     }
     try page(DataPage(rowCount: rows, present: present, valueCount: valueCount, values: values))
+  }
+
+  /// RLE booleans (pyarrow's choice in v2 pages): a 4-byte length, then the hybrid with bit width 1, re-packed
+  /// as PLAIN bits for the readers.
+  private func rleBooleansAsPlain(_ valueBytes: UnsafeRawBufferPointer, count: Int) throws -> [UInt8] {
+    guard valueBytes.count >= 4 else { throw CorruptData("RLE boolean page too short") }
+    let length = Int(valueBytes.loadUnaligned(as: UInt32.self).littleEndian)
+    guard length <= valueBytes.count - 4 else { throw CorruptData("RLE booleans of \(length) bytes exceed the page") }
+    let bits = indices.reserve(count)
+    try RLEHybrid.decode(
+      UnsafeRawBufferPointer(rebasing: valueBytes[4..<(4 + length)]), bitWidth: 1, count: count,
+      into: bits.baseAddress!)
+    var packed = [UInt8](repeating: 0, count: (count + 7) / 8)
+    for k in 0..<count where bits[k] != 0 { packed[k >> 3] |= 1 << UInt8(k & 7) }
+    return packed
   }
 
   /// The page body decompressed to exactly `size` bytes (a copy for UNCOMPRESSED).
