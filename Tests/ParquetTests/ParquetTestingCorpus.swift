@@ -26,7 +26,8 @@ enum ParquetTestingCorpus {
   /// The JSON the script writes, produced once per test run.
   static let json: Result<Data, any Error> = Result {
     try PythonPeer.require(modules: ["pyarrow"], packages: ["pyarrow"])
-    let output = FileManager.default.temporaryDirectory.appendingPathComponent("parquet-testing-\(UUID().uuidString).json")
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "parquet-testing-\(UUID().uuidString).json")
     defer { try? FileManager.default.removeItem(at: output) }
     try PythonPeer.run(script: script, arguments: [directory, output.path])
     return try Data(contentsOf: output)

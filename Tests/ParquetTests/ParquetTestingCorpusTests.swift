@@ -79,9 +79,10 @@ import Testing
     #expect(Set(outcome.equal) == Set(flat))
     for column in nested {
       let index = try #require(file.columnIndex(named: column))
-      #expect(throws: ParquetError(
-        path: file.path, column: column,
-        reason: "is nested (inside a LIST, MAP or STRUCT group, or repeated); only flat columns can be read")
+      #expect(
+        throws: ParquetError(
+          path: file.path, column: column,
+          reason: "is nested (inside a LIST, MAP or STRUCT group, or repeated); only flat columns can be read")
       ) { try file.readColumn(index) }
     }
   }
