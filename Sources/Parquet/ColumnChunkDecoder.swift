@@ -48,6 +48,8 @@ struct ColumnChunkDecoder {
     guard [.uncompressed, .snappy, .gzip, .zstd].contains(codec) else {
       throw CorruptData("codec \(codec.name) is not supported (expected UNCOMPRESSED, SNAPPY, GZIP or ZSTD)")
     }
+    // An empty chunk has no pages to read; writers may leave its offsets at 0.
+    guard chunk.valueCount > 0 else { return }
     var start = chunk.dataPageOffset
     if let d = chunk.dictionaryPageOffset, d > 0, d < start { start = d }
     let end = start + chunk.totalCompressedSize
@@ -98,15 +100,20 @@ struct ColumnChunkDecoder {
     page: (DataPage) throws -> Void
   ) throws {
     if header.type == PageHeader.Kind.dataV2.rawValue {
-      // v2: levels stay uncompressed in front of the (maybe compressed) values, with no length prefix.
-      let levelLength = header.definitionLevelsByteLength + header.repetitionLevelsByteLength
-      guard header.repetitionLevelsByteLength == 0 else { throw CorruptData("repeated (nested) values are not supported") }
+      // v2: repetition then definition levels, uncompressed and without length prefixes, in front of the
+      // (maybe compressed) values. A flat column has no repetition levels to read; some writers (parquet-rs)
+      // still store them, all zero, so they are skipped.
+      let repetitionLength = header.repetitionLevelsByteLength
+      let levelLength = header.definitionLevelsByteLength + repetitionLength
       guard levelLength <= body.count, levelLength <= header.uncompressedSize else {
         throw CorruptData("page levels of \(levelLength) bytes exceed the page")
       }
-      let levelBytes = UnsafeRawBufferPointer(rebasing: body[..<header.definitionLevelsByteLength])
+      let levelBytes = UnsafeRawBufferPointer(rebasing: body[repetitionLength..<levelLength])
       let stored = UnsafeRawBufferPointer(rebasing: body[levelLength...])
-      if header.isCompressed && codec != .uncompressed {
+      // A page of nulls only may store no values at all: nothing to decompress (an empty input is not a
+      // valid Snappy or gzip stream).
+      let hasValues = header.uncompressedSize > levelLength || !stored.isEmpty
+      if header.isCompressed && codec != .uncompressed && hasValues {
         let values = try decompress(stored, codec: codec, size: header.uncompressedSize - levelLength)
         try values.withUnsafeBytes {
           try decodeValues(header, levels: levelBytes, values: $0, dictionaryCount: dictionaryCount, page: page)
@@ -170,18 +177,13 @@ struct ColumnChunkDecoder {
     case 0:
       values = .plain(valueBytes)
     case 3 where physicalType == .boolean:
-      // RLE booleans (pyarrow's choice in v2 pages): a 4-byte length, then the hybrid with bit width 1,
-      // re-packed as PLAIN bits for the reader.
-      guard valueBytes.count >= 4 else { throw CorruptData("RLE boolean page too short") }
-      let length = Int(valueBytes.loadUnaligned(as: UInt32.self).littleEndian)
-      guard length <= valueBytes.count - 4 else { throw CorruptData("RLE booleans of \(length) bytes exceed the page") }
-      let bits = indices.reserve(valueCount)
-      try RLEHybrid.decode(
-        UnsafeRawBufferPointer(rebasing: valueBytes[4..<(4 + length)]), bitWidth: 1, count: valueCount,
-        into: bits.baseAddress!)
-      var packed = [UInt8](repeating: 0, count: (valueCount + 7) / 8)
-      for k in 0..<valueCount where bits[k] != 0 { packed[k >> 3] |= 1 << UInt8(k & 7) }
-      return try packed.withUnsafeBytes {
+      let plain = try rleBooleansAsPlain(valueBytes, count: valueCount)
+      return try plain.withUnsafeBytes {
+        try page(DataPage(rowCount: rows, present: present, valueCount: valueCount, values: .plain($0)))
+      }
+    case 5 where physicalType == .int32 || physicalType == .int64:
+      let plain = try DeltaBinaryPacked.plain(valueBytes, count: valueCount, as: physicalType)
+      return try plain.withUnsafeBytes {
         try page(DataPage(rowCount: rows, present: present, valueCount: valueCount, values: .plain($0)))
       }
     case 2, 8:
@@ -195,9 +197,26 @@ struct ColumnChunkDecoder {
       }
       values = .dictionary(UnsafeBufferPointer(out))
     default:
-      throw CorruptData("value encoding \(header.encoding) is not supported (expected PLAIN or RLE_DICTIONARY)")
+      throw CorruptData(
+        "value encoding \(header.encoding) is not supported for \(physicalType.name) (expected PLAIN, RLE_DICTIONARY, "
+          + "RLE for BOOLEAN or DELTA_BINARY_PACKED for INT32 and INT64)")
     }
     try page(DataPage(rowCount: rows, present: present, valueCount: valueCount, values: values))
+  }
+
+  /// RLE booleans (pyarrow's choice in v2 pages): a 4-byte length, then the hybrid with bit width 1, re-packed
+  /// as PLAIN bits for the readers.
+  private func rleBooleansAsPlain(_ valueBytes: UnsafeRawBufferPointer, count: Int) throws -> [UInt8] {
+    guard valueBytes.count >= 4 else { throw CorruptData("RLE boolean page too short") }
+    let length = Int(valueBytes.loadUnaligned(as: UInt32.self).littleEndian)
+    guard length <= valueBytes.count - 4 else { throw CorruptData("RLE booleans of \(length) bytes exceed the page") }
+    let bits = indices.reserve(count)
+    try RLEHybrid.decode(
+      UnsafeRawBufferPointer(rebasing: valueBytes[4..<(4 + length)]), bitWidth: 1, count: count,
+      into: bits.baseAddress!)
+    var packed = [UInt8](repeating: 0, count: (count + 7) / 8)
+    for k in 0..<count where bits[k] != 0 { packed[k >> 3] |= 1 << UInt8(k & 7) }
+    return packed
   }
 
   /// The page body decompressed to exactly `size` bytes (a copy for UNCOMPRESSED).

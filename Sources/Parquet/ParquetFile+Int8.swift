@@ -72,6 +72,7 @@ extension ParquetFile {
   private func checkInt8Readable(_ indices: [Int]) throws {
     for index in indices {
       precondition(index >= 0 && index < columns.count, "column index \(index) out of range")
+      try requireFlat(index)
       guard [.int32, .int64, .float, .double].contains(columns[index].physicalType) else {
         throw ParquetError(
           path: path, column: columns[index].name,

@@ -6,6 +6,7 @@ extension ParquetFile {
   /// - Complexity: O(rows); holds the output plus one page.
   public func readColumn(_ index: Int) throws -> ParquetColumnValues {
     precondition(index >= 0 && index < columns.count, "column index \(index) out of range")
+    try requireFlat(index)
     switch columns[index].physicalType {
     case .int32:
       let (v, m) = try readFixed(index, as: Int32.self, null: 0)

@@ -8,10 +8,12 @@ import Foundation
 
 /// A Parquet file opened for reading: the footer parsed, the bytes memory-mapped, columns decoded on demand.
 ///
-/// Reads flat schemas as pyarrow and pandas write them (see PARQUET.md): data pages v1 and v2, dictionary
-/// pages, PLAIN and RLE_DICTIONARY values, nulls through definition levels, and the codecs UNCOMPRESSED,
-/// SNAPPY, GZIP and ZSTD. Only the columns asked for are decoded. The file's bytes are never trusted: a
-/// truncated or corrupt file ends in a `ParquetError` naming the file (and column), never a crash.
+/// Reads flat columns as pyarrow and pandas write them (see PARQUET.md): data pages v1 and v2, dictionary
+/// pages, PLAIN, RLE_DICTIONARY, RLE (booleans) and DELTA_BINARY_PACKED values, nulls through definition
+/// levels, and the codecs UNCOMPRESSED, SNAPPY, GZIP and ZSTD. Only the columns asked for are decoded; a file
+/// may also hold nested columns, which are listed (`isNested`) and refused when asked for. The file's bytes
+/// are never trusted: a truncated or corrupt file ends in a `ParquetError` naming the file (and column),
+/// never a crash.
 public final class ParquetFile: @unchecked Sendable {
   /// The path the file was opened from.
   public let path: String
@@ -92,33 +94,7 @@ public final class ParquetFile: @unchecked Sendable {
   ) {
     guard let root = m.schema.first else { throw fail("broken footer: empty schema") }
     guard m.rowCount >= 0 else { throw fail("broken footer: \(m.rowCount) rows") }
-    var columns: [ParquetColumnDescriptor] = []
-    for e in m.schema.dropFirst() {
-      if let children = e.childCount, children > 0 {
-        throw fail("column '\(e.name)' is nested; only flat schemas are supported")
-      }
-      guard let raw = e.type, let type = ParquetPhysicalType(rawValue: raw) else {
-        throw fail("column '\(e.name)' has an unknown physical type")
-      }
-      guard e.repetition != 2 else { throw fail("column '\(e.name)' is repeated; only flat schemas are supported") }
-      let converted = e.convertedType
-      var width = e.intBitWidth
-      var signed = e.intSigned
-      switch converted {
-      case 15: (width, signed) = (8, true)
-      case 16: (width, signed) = (16, true)
-      case 11: (width, signed) = (8, false)
-      case 12: (width, signed) = (16, false)
-      default: break
-      }
-      columns.append(
-        ParquetColumnDescriptor(
-          name: e.name, physicalType: type, intBitWidth: width, isSigned: signed,
-          isString: e.isStringLogical || converted == 0, isOptional: e.repetition == 1))
-    }
-    guard root.childCount == columns.count else {
-      throw fail("broken footer: the schema root declares \(root.childCount ?? 0) columns, found \(columns.count)")
-    }
+    let columns = try leafColumns(m.schema[1...], rootChildren: root.childCount ?? 0, fail: fail)
     var codecs: [String] = []
     var total: Int64 = 0
     for (g, group) in m.rowGroups.enumerated() {
@@ -139,6 +115,73 @@ public final class ParquetFile: @unchecked Sendable {
       throw fail("broken footer: row groups hold \(total) rows, the file declares \(m.rowCount)")
     }
     return (columns, codecs)
+  }
+
+  /// The leaves of the schema tree, in file order (the order of the column chunks).
+  ///
+  /// Elements come depth-first, each group followed by its `childCount` children. A leaf directly under the
+  /// root and not `repeated` is flat; any other leaf is nested and named by its dotted path (`a.list.element`).
+  private static func leafColumns(
+    _ schema: ArraySlice<FileMetaData.SchemaElement>, rootChildren: Int, fail: (String) -> ParquetError
+  ) throws -> [ParquetColumnDescriptor] {
+    var columns: [ParquetColumnDescriptor] = []
+    // Open groups: children still to come, and the group's name (the root's is not part of paths).
+    var open: [(left: Int, name: String)] = [(rootChildren, "")]
+    var next = schema.startIndex
+    while let group = open.last {
+      guard group.left > 0 else {
+        open.removeLast()
+        continue
+      }
+      open[open.count - 1].left -= 1
+      guard next < schema.endIndex else {
+        throw fail("broken footer: the schema declares more columns than its \(schema.count) elements")
+      }
+      let e = schema[next]
+      next += 1
+      if let children = e.childCount, children > 0 || e.type == nil {
+        guard open.count < 100 else { throw fail("broken footer: schema groups nested more than 100 deep") }
+        open.append((children, e.name))
+        continue
+      }
+      let path = open.dropFirst().map(\.name) + [e.name]
+      guard let raw = e.type, let type = ParquetPhysicalType(rawValue: raw) else {
+        throw fail("column '\(path.joined(separator: "."))' has an unknown physical type")
+      }
+      columns.append(descriptor(e, path: path, type: type))
+    }
+    guard next == schema.endIndex else {
+      throw fail("broken footer: the schema root declares \(rootChildren) columns, found \(schema.count) elements")
+    }
+    return columns
+  }
+
+  /// The descriptor of the leaf `e` at `path`, its integer annotation read from either form.
+  private static func descriptor(
+    _ e: FileMetaData.SchemaElement, path: [String], type: ParquetPhysicalType
+  ) -> ParquetColumnDescriptor {
+    let converted = e.convertedType
+    var width = e.intBitWidth
+    var signed = e.intSigned
+    switch converted {
+    case 15: (width, signed) = (8, true)
+    case 16: (width, signed) = (16, true)
+    case 11: (width, signed) = (8, false)
+    case 12: (width, signed) = (16, false)
+    default: break
+    }
+    return ParquetColumnDescriptor(
+      name: path.joined(separator: "."), physicalType: type, intBitWidth: width, isSigned: signed,
+      isString: e.isStringLogical || converted == 0, isOptional: e.repetition == 1,
+      isNested: path.count > 1 || e.repetition == 2)
+  }
+
+  /// Throws, naming the file and column, unless column `index` is flat (nested columns are not read yet).
+  func requireFlat(_ index: Int) throws {
+    guard columns[index].isNested else { return }
+    throw ParquetError(
+      path: path, column: columns[index].name,
+      reason: "is nested (inside a LIST, MAP or STRUCT group, or repeated); only flat columns can be read")
   }
 
   /// Drops the decoded chunk's pages from this process's resident memory (they stay in the page cache), so
@@ -166,6 +209,7 @@ public final class ParquetFile: @unchecked Sendable {
     ofColumn index: Int,
     _ body: (inout ColumnChunkDecoder, _ firstRow: Int, _ rows: Int) throws -> Void
   ) throws {
+    try requireFlat(index)
     let column = columns[index]
     var firstRow = 0
     do {

@@ -36,9 +36,9 @@ public enum ParquetCodec: Int32, Sendable, CaseIterable {
   }
 }
 
-/// One leaf column of a flat schema, as the reader sees it.
+/// One leaf column of the schema, as the reader sees it.
 public struct ParquetColumnDescriptor: Sendable, Equatable {
-  /// Column name.
+  /// Column name; for a nested leaf, its dotted path (`a.list.element`).
   public let name: String
   /// How values are stored.
   public let physicalType: ParquetPhysicalType
@@ -50,6 +50,9 @@ public struct ParquetColumnDescriptor: Sendable, Equatable {
   public let isString: Bool
   /// Whether the column may hold nulls (`optional`), so pages carry definition levels.
   public let isOptional: Bool
+  /// Whether the leaf sits inside a group (LIST, MAP, STRUCT) or is repeated. Such columns are listed but
+  /// not read yet: reading one throws a `ParquetError` naming it; the file's flat columns read as usual.
+  public let isNested: Bool
 }
 
 // MARK: - Footer metadata (internal)

@@ -17,6 +17,7 @@ enum SystemCodecs {
     let inflateInit2: InflateInit2
     let inflate: Inflate
     let inflateEnd: InflateEnd
+    let inflateReset: InflateEnd
     typealias InflateEnd = @convention(c) (UnsafeMutableRawPointer) -> Int32
   }
 
@@ -34,11 +35,12 @@ enum SystemCodecs {
 
   private static let zlib: Zlib? = {
     guard let h = open(["libz.so.1", "libz.so", "libz.dylib", "/usr/lib/libz.1.dylib"]),
-      let i = dlsym(h, "inflateInit2_"), let f = dlsym(h, "inflate"), let e = dlsym(h, "inflateEnd")
+      let i = dlsym(h, "inflateInit2_"), let f = dlsym(h, "inflate"), let e = dlsym(h, "inflateEnd"),
+      let r = dlsym(h, "inflateReset")
     else { return nil }
     return Zlib(
       inflateInit2: unsafeBitCast(i, to: Zlib.InflateInit2.self), inflate: unsafeBitCast(f, to: Zlib.Inflate.self),
-      inflateEnd: unsafeBitCast(e, to: Zlib.InflateEnd.self))
+      inflateEnd: unsafeBitCast(e, to: Zlib.InflateEnd.self), inflateReset: unsafeBitCast(r, to: Zlib.InflateEnd.self))
   }()
 
   private static let zstd: Zstd? = {
@@ -48,7 +50,8 @@ enum SystemCodecs {
     return Zstd(decompress: unsafeBitCast(d, to: Zstd.Decompress.self), isError: unsafeBitCast(e, to: Zstd.IsError.self))
   }()
 
-  /// Inflates a gzip (or zlib) stream into exactly `output.count` bytes.
+  /// Inflates a gzip (or zlib) stream into exactly `output.count` bytes. A stream of several gzip members
+  /// (concatenated, as `cat a.gz b.gz` and some Hadoop writers make) inflates to their concatenation.
   static func gunzip(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws {
     guard let zlib else { throw CorruptData("GZIP pages need the system's zlib (libz.so.1), which was not found") }
     // z_stream on LP64: next_in 0, avail_in 8, total_in 16, next_out 24, avail_out 32, total_out 40, msg 48,
@@ -62,9 +65,17 @@ enum SystemCodecs {
     stream.storeBytes(of: UInt32(clamping: input.count), toByteOffset: 8, as: UInt32.self)
     stream.storeBytes(of: output.baseAddress, toByteOffset: 24, as: UnsafeMutableRawPointer?.self)
     stream.storeBytes(of: UInt32(clamping: output.count), toByteOffset: 32, as: UInt32.self)
-    let status = zlib.inflate(stream, 4)  // Z_FINISH
-    let produced = stream.load(fromByteOffset: 40, as: UInt.self)
-    guard status == 1, produced == UInt(output.count) else {  // Z_STREAM_END
+    var status = zlib.inflate(stream, 4)  // Z_FINISH
+    // After a member's end (Z_STREAM_END) with input left and output to fill, the next member follows.
+    while status == 1, stream.load(fromByteOffset: 8, as: UInt32.self) > 0,
+      stream.load(fromByteOffset: 32, as: UInt32.self) > 0
+    {
+      guard zlib.inflateReset(stream) == 0 else { throw CorruptData("gzip: cannot start the next member") }
+      status = zlib.inflate(stream, 4)
+    }
+    // total_out restarts with each member; what is left of the output counts across all of them.
+    let produced = output.count - Int(stream.load(fromByteOffset: 32, as: UInt32.self))
+    guard status == 1, produced == output.count else {  // Z_STREAM_END
       throw CorruptData("gzip: inflate failed (status \(status), \(produced) of \(output.count) bytes)")
     }
   }

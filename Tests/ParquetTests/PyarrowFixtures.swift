@@ -7,6 +7,7 @@ import TestSupport
 enum PyarrowFixtures {
   static let variants = [
     "snappy", "zstd", "gzip", "none", "row_groups", "no_dictionary", "page_v2", "page_v2_zstd", "small_pages",
+    "delta",
   ]
 
   /// The directory holding `<variant>.parquet` and `expected.json`, written once per test run.
@@ -56,6 +57,8 @@ enum PyarrowFixtures {
         "no_dictionary": {"use_dictionary": False}, "page_v2": {"data_page_version": "2.0"},
         "page_v2_zstd": {"data_page_version": "2.0", "compression": "zstd"},
         "small_pages": {"data_page_size": 512, "write_batch_size": 64, "row_group_size": 1000},
+        "delta": {"use_dictionary": False, "data_page_size": 4096, "column_encoding": {
+            c: "DELTA_BINARY_PACKED" for c in ("era_int", "feature_a", "feature_b", "small", "big")}},
     }
     expected = {}
     for name, kw in options.items():

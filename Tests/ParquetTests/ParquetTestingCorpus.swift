@@ -1,0 +1,95 @@
+import Foundation
+import TestSupport
+
+/// apache/parquet-testing's files, vendored in `Tests/Fixtures/parquet-testing` (see its README), with
+/// pyarrow's reading of every flat column as JSON, written once per test run.
+///
+/// Values are physical: integers as their INT32/INT64 bit pattern (decimals unscaled, dates and timestamps in
+/// their stored unit), floats as Python `repr` strings, BYTE_ARRAY as hex, `null` for a null. A column pyarrow
+/// reads but whose physical values the script cannot give (float16, FIXED_LEN_BYTE_ARRAY decimals) carries
+/// `error` instead of `values`; a file pyarrow refuses carries `error` at the top.
+enum ParquetTestingCorpus {
+  static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Fixtures/parquet-testing").path
+
+  /// Every vendored file as `data/<name>` or `bad_data/<name>`.
+  static let files: [String] = ["data", "bad_data"].flatMap { folder in
+    ((try? FileManager.default.contentsOfDirectory(atPath: directory + "/" + folder)) ?? [])
+      .filter { $0.hasSuffix(".parquet") }.sorted().map { folder + "/" + $0 }
+  }
+
+  /// pyarrow's reading of each file, keyed like `files`.
+  static func expected() throws -> [String: [String: Any]] {
+    try JSONSerialization.jsonObject(with: try json.get()) as! [String: [String: Any]]
+  }
+
+  /// The JSON the script writes, produced once per test run.
+  static let json: Result<Data, any Error> = Result {
+    try PythonPeer.require(modules: ["pyarrow"], packages: ["pyarrow"])
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "parquet-testing-\(UUID().uuidString).json")
+    defer { try? FileManager.default.removeItem(at: output) }
+    try PythonPeer.run(script: script, arguments: [directory, output.path])
+    return try Data(contentsOf: output)
+  }
+
+  static let script = #"""
+    import json, os, sys
+    import pyarrow as pa, pyarrow.parquet as pq
+    root, out = sys.argv[1], sys.argv[2]
+
+    def signed(v, bits):
+        v %= 1 << bits
+        return v - (1 << bits) if v >= 1 << (bits - 1) else v
+
+    def physical(col, kind):
+        t = col.type
+        if pa.types.is_dictionary(t):
+            col, t = col.cast(t.value_type), t.value_type
+        if kind in ("INT32", "INT64"):
+            bits = 32 if kind == "INT32" else 64
+            if pa.types.is_decimal(t):
+                return [None if v is None else int(v.scaleb(t.scale)) for v in col.to_pylist()]
+            if pa.types.is_date64(t):
+                col = col.cast(pa.timestamp("ms"))
+            if not pa.types.is_integer(t):
+                col = col.cast(pa.int64())
+            return [None if v is None else signed(int(v), bits) for v in col.to_pylist()]
+        if kind in ("FLOAT", "DOUBLE"):
+            if pa.types.is_float16(t):
+                raise TypeError("float16")
+            return [None if v is None else repr(float(v)) for v in col.to_pylist()]
+        if kind == "BOOLEAN":
+            return col.to_pylist()
+        if kind == "BYTE_ARRAY" and (pa.types.is_string(t) or pa.types.is_large_string(t)
+                                     or pa.types.is_binary(t) or pa.types.is_large_binary(t)):
+            return [None if v is None else (v.encode() if isinstance(v, str) else v).hex() for v in col.to_pylist()]
+        raise TypeError(f"no physical values for {kind} read as {t}")
+
+    result = {}
+    for folder in ("data", "bad_data"):
+        for name in sorted(os.listdir(os.path.join(root, folder))):
+            if not name.endswith(".parquet"):
+                continue
+            entry = {}
+            try:
+                f = pq.ParquetFile(os.path.join(root, folder, name))
+                table = f.read()
+                entry["rows"] = table.num_rows
+                entry["columns"] = {}
+                entry["nested"] = []
+                for i in range(len(f.schema)):
+                    c = f.schema.column(i)
+                    if "." in c.path or c.max_repetition_level > 0:
+                        entry["nested"].append(c.path)
+                        continue
+                    try:
+                        entry["columns"][c.path] = {"values": physical(table.column(c.path), c.physical_type)}
+                    except Exception as e:
+                        entry["columns"][c.path] = {"error": f"{type(e).__name__}: {e}"}
+            except Exception as e:
+                entry = {"error": f"{type(e).__name__}: {e}"}
+            result[f"{folder}/{name}"] = entry
+    json.dump(result, open(out, "w"))
+    """#
+}
