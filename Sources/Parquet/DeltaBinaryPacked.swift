@@ -81,16 +81,10 @@ enum DeltaBinaryPacked {
     var left: Int { input.count - position }
 
     mutating func varint(_ what: String) throws -> UInt64 {
-      var value: UInt64 = 0
-      var shift: UInt64 = 0
-      while position < input.count, shift < 64 {
-        let byte = input[position]
-        position += 1
-        value |= UInt64(byte & 0x7f) << shift
-        if byte & 0x80 == 0 { return value }
-        shift += 7
+      guard let value = RLEHybrid.readVarint(input, at: &position) else {
+        throw CorruptData("DELTA_BINARY_PACKED \(what): truncated or overlong varint")
       }
-      throw CorruptData("DELTA_BINARY_PACKED \(what): truncated or overlong varint")
+      return value
     }
 
     mutating func bytes(_ count: Int, _ what: String) throws -> UnsafeRawBufferPointer {

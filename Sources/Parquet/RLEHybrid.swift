@@ -35,7 +35,7 @@ enum RLEHybrid {
 
   /// The ULEB128 varint at `ip` (advancing past it), or nil when the input ends inside it or it overflows.
   @inline(__always)
-  private static func readVarint(_ input: UnsafeRawBufferPointer, at ip: inout Int) -> UInt64? {
+  static func readVarint(_ input: UnsafeRawBufferPointer, at ip: inout Int) -> UInt64? {
     var value: UInt64 = 0
     var shift: UInt64 = 0
     while ip < input.count, shift < 64 {
