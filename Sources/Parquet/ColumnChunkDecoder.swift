@@ -45,8 +45,8 @@ struct ColumnChunkDecoder {
     dictionary: (UnsafeRawBufferPointer, Int) throws -> Void, page: (DataPage) throws -> Void
   ) throws {
     guard let codec = ParquetCodec(rawValue: chunk.codec) else { throw CorruptData("unknown codec id \(chunk.codec)") }
-    guard [.uncompressed, .snappy, .gzip, .zstd].contains(codec) else {
-      throw CorruptData("codec \(codec.name) is not supported (expected UNCOMPRESSED, SNAPPY, GZIP or ZSTD)")
+    guard [.uncompressed, .snappy, .gzip, .zstd, .lz4, .lz4Raw].contains(codec) else {
+      throw CorruptData("codec \(codec.name) is not supported (expected UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4 or LZ4_RAW)")
     }
     // An empty chunk has no pages to read; writers may leave its offsets at 0.
     guard chunk.valueCount > 0 else { return }
@@ -232,6 +232,8 @@ struct ColumnChunkDecoder {
       case .snappy: try Snappy.decompress(body, into: raw)
       case .gzip: try SystemCodecs.gunzip(body, into: raw)
       case .zstd: try SystemCodecs.unzstd(body, into: raw)
+      case .lz4Raw: try LZ4.decompressRaw(body, into: raw)
+      case .lz4: try LZ4.decompressHadoopOrRaw(body, into: raw)
       default: throw CorruptData("codec \(codec.name) is not supported")
       }
       count = size

@@ -7,7 +7,7 @@ import TestSupport
 enum PyarrowFixtures {
   static let variants = [
     "snappy", "zstd", "gzip", "none", "row_groups", "no_dictionary", "page_v2", "page_v2_zstd", "small_pages",
-    "delta",
+    "delta", "lz4_raw",
   ]
 
   /// The directory holding `<variant>.parquet` and `expected.json`, written once per test run.
@@ -53,7 +53,7 @@ enum PyarrowFixtures {
     table = pa.Table.from_pandas(df)
     options = {
         "snappy": {}, "zstd": {"compression": "zstd"}, "gzip": {"compression": "gzip"},
-        "none": {"compression": "none"}, "row_groups": {"row_group_size": 700},
+        "none": {"compression": "none"}, "lz4_raw": {"compression": "lz4"}, "row_groups": {"row_group_size": 700},
         "no_dictionary": {"use_dictionary": False}, "page_v2": {"data_page_version": "2.0"},
         "page_v2_zstd": {"data_page_version": "2.0", "compression": "zstd"},
         "small_pages": {"data_page_size": 512, "write_batch_size": 64, "row_group_size": 1000},
