@@ -186,6 +186,11 @@ struct ColumnChunkDecoder {
       return try plain.withUnsafeBytes {
         try page(DataPage(rowCount: rows, present: present, valueCount: valueCount, values: .plain($0)))
       }
+    case 9 where ByteStreamSplit.width(of: physicalType) != nil:
+      let plain = try ByteStreamSplit.plain(valueBytes, count: valueCount, width: ByteStreamSplit.width(of: physicalType)!)
+      return try plain.withUnsafeBytes {
+        try page(DataPage(rowCount: rows, present: present, valueCount: valueCount, values: .plain($0)))
+      }
     case 2, 8:
       guard let dictionaryCount else { throw CorruptData("dictionary-encoded page without a dictionary page") }
       guard let width = valueBytes.first.map(Int.init) else { throw CorruptData("empty dictionary-encoded page") }
@@ -199,7 +204,7 @@ struct ColumnChunkDecoder {
     default:
       throw CorruptData(
         "value encoding \(header.encoding) is not supported for \(physicalType.name) (expected PLAIN, RLE_DICTIONARY, "
-          + "RLE for BOOLEAN or DELTA_BINARY_PACKED for INT32 and INT64)")
+          + "RLE for BOOLEAN, DELTA_BINARY_PACKED for INT32 and INT64, BYTE_STREAM_SPLIT for INT32, INT64, FLOAT and DOUBLE)")
     }
     try page(DataPage(rowCount: rows, present: present, valueCount: valueCount, values: values))
   }

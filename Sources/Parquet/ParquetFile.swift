@@ -9,9 +9,10 @@ import Foundation
 /// A Parquet file opened for reading: the footer parsed, the bytes memory-mapped, columns decoded on demand.
 ///
 /// Reads flat columns as pyarrow and pandas write them (see PARQUET.md): data pages v1 and v2, dictionary
-/// pages, PLAIN, RLE_DICTIONARY, RLE (booleans) and DELTA_BINARY_PACKED values, nulls through definition
-/// levels, and the codecs UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4_RAW and LZ4. Only the columns asked for are
-/// decoded; a file may also hold nested columns, which are listed (`isNested`) and refused when asked for. The file's bytes
+/// pages, PLAIN, RLE_DICTIONARY, RLE (booleans), DELTA_BINARY_PACKED and BYTE_STREAM_SPLIT values, nulls
+/// through definition levels, and the codecs UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4_RAW and LZ4. Only the
+/// columns asked for are decoded; a file may also hold nested columns, which are listed (`isNested`) and
+/// refused when asked for. The file's bytes
 /// are never trusted: a truncated or corrupt file ends in a `ParquetError` naming the file (and column),
 /// never a crash.
 public final class ParquetFile: @unchecked Sendable {

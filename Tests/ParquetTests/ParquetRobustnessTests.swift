@@ -75,9 +75,12 @@ import Testing
     #expect(message.hasPrefix("\(path): column '"))
   }
 
-  /// 500 flipped copies of the many-page Snappy file, and 150 of each of the ZSTD, GZIP, v2 and
-  /// DELTA_BINARY_PACKED files.
-  @Test(arguments: [("small_pages", 500), ("zstd", 150), ("gzip", 150), ("page_v2", 150), ("delta", 150), ("lz4_raw", 150)])
+  /// 500 flipped copies of the many-page Snappy file, and 150 of each of the ZSTD, GZIP, v2,
+  /// DELTA_BINARY_PACKED, LZ4_RAW and BYTE_STREAM_SPLIT files.
+  @Test(arguments: [
+    ("small_pages", 500), ("zstd", 150), ("gzip", 150), ("page_v2", 150), ("delta", 150), ("lz4_raw", 150),
+    ("byte_stream_split", 150),
+  ])
   func randomByteFlipsNeverCrash(variant: String, count: Int) throws {
     let original = try Self.validBytes(variant)
     var state: UInt64 = 0x2545_F491_4F6C_DD1D ^ UInt64(count)

@@ -11,6 +11,7 @@ import Testing
     "bad_data/ARROW-GH-43605.parquet",
     "data/binary.parquet",
     "data/binary_truncated_min_max.parquet",
+    "data/byte_stream_split.zstd.parquet",
     "data/column_chunk_key_value_metadata.parquet",
     "data/concatenated_gzip_members.parquet",
     "data/data_index_bloom_encoding_stats.parquet",

@@ -7,7 +7,7 @@ import TestSupport
 enum PyarrowFixtures {
   static let variants = [
     "snappy", "zstd", "gzip", "none", "row_groups", "no_dictionary", "page_v2", "page_v2_zstd", "small_pages",
-    "delta", "lz4_raw",
+    "delta", "lz4_raw", "byte_stream_split",
   ]
 
   /// The directory holding `<variant>.parquet` and `expected.json`, written once per test run.
@@ -59,6 +59,8 @@ enum PyarrowFixtures {
         "small_pages": {"data_page_size": 512, "write_batch_size": 64, "row_group_size": 1000},
         "delta": {"use_dictionary": False, "data_page_size": 4096, "column_encoding": {
             c: "DELTA_BINARY_PACKED" for c in ("era_int", "feature_a", "feature_b", "small", "big")}},
+        "byte_stream_split": {"use_dictionary": False, "data_page_size": 4096, "column_encoding": {
+            c: "BYTE_STREAM_SPLIT" for c in ("era_int", "feature_f", "big", "dbl", "target")}},
     }
     expected = {}
     for name, kw in options.items():
