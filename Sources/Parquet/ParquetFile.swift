@@ -12,9 +12,8 @@ import Foundation
 /// pages, PLAIN, RLE_DICTIONARY, RLE (booleans), DELTA_BINARY_PACKED and BYTE_STREAM_SPLIT values, nulls
 /// through definition levels, and the codecs UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4_RAW and LZ4. Only the
 /// columns asked for are decoded; a file may also hold nested columns, which are listed (`isNested`) and
-/// refused when asked for. The file's bytes
-/// are never trusted: a truncated or corrupt file ends in a `ParquetError` naming the file (and column),
-/// never a crash.
+/// refused when asked for. The file's bytes are never trusted: a truncated or corrupt file ends in a
+/// `ParquetError` naming the file (and column), never a crash.
 public final class ParquetFile: @unchecked Sendable {
   /// The path the file was opened from.
   public let path: String
