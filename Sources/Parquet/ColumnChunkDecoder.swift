@@ -186,6 +186,13 @@ struct ColumnChunkDecoder {
       return try plain.withUnsafeBytes {
         try page(DataPage(rowCount: rows, present: present, valueCount: valueCount, values: .plain($0)))
       }
+    case 6 where physicalType == .byteArray, 7 where physicalType == .byteArray:
+      let plain = header.encoding == 6
+        ? try DeltaByteArrays.plainFromLengths(valueBytes, count: valueCount)
+        : try DeltaByteArrays.plainFromPrefixes(valueBytes, count: valueCount)
+      return try plain.withUnsafeBytes {
+        try page(DataPage(rowCount: rows, present: present, valueCount: valueCount, values: .plain($0)))
+      }
     case 9 where ByteStreamSplit.width(of: physicalType) != nil:
       let plain = try ByteStreamSplit.plain(valueBytes, count: valueCount, width: ByteStreamSplit.width(of: physicalType)!)
       return try plain.withUnsafeBytes {
@@ -204,7 +211,8 @@ struct ColumnChunkDecoder {
     default:
       throw CorruptData(
         "value encoding \(header.encoding) is not supported for \(physicalType.name) (expected PLAIN, RLE_DICTIONARY, "
-          + "RLE for BOOLEAN, DELTA_BINARY_PACKED for INT32 and INT64, BYTE_STREAM_SPLIT for INT32, INT64, FLOAT and DOUBLE)")
+          + "RLE for BOOLEAN, DELTA_BINARY_PACKED for INT32 and INT64, DELTA_(LENGTH_)BYTE_ARRAY for BYTE_ARRAY, "
+          + "BYTE_STREAM_SPLIT for INT32, INT64, FLOAT and DOUBLE)")
     }
     try page(DataPage(rowCount: rows, present: present, valueCount: valueCount, values: values))
   }

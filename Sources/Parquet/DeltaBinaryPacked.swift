@@ -17,10 +17,18 @@ enum DeltaBinaryPacked {
 
   /// The first `count` values of the stream.
   static func decode(_ input: UnsafeRawBufferPointer, count: Int) throws -> [Int64] {
+    try decodeStream(input, count: count).values
+  }
+
+  /// The first `count` values of the stream (every value its header declares when nil) and how many bytes of
+  /// `input` they took, so that data stored after the stream (DELTA_LENGTH_BYTE_ARRAY's bytes) can be found.
+  static func decodeStream(_ input: UnsafeRawBufferPointer, count wanted: Int?) throws -> (values: [Int64], consumed: Int) {
     var reader = Reader(input: input)
     let blockSize = try reader.varint("block size")
     let miniblocks = try reader.varint("miniblock count")
     let total = try reader.varint("value count")
+    guard total <= UInt64(input.count) * 64 + 1 else { throw CorruptData("DELTA_BINARY_PACKED declares \(total) values") }
+    let count = wanted ?? Int(total)
     var value = zigzag(try reader.varint("first value"))
     guard blockSize > 0, blockSize <= 1 << 20, blockSize % 128 == 0, miniblocks > 0, blockSize % miniblocks == 0,
       (blockSize / miniblocks) % 32 == 0
@@ -51,7 +59,7 @@ enum DeltaBinaryPacked {
         }
       }
     }
-    return out
+    return (out, reader.position)
   }
 
   /// `width` bits starting at bit `offset` of `bytes`, least significant first (the caller checked bounds).

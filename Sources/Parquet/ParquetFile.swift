@@ -9,7 +9,8 @@ import Foundation
 /// A Parquet file opened for reading: the footer parsed, the bytes memory-mapped, columns decoded on demand.
 ///
 /// Reads flat columns as pyarrow and pandas write them (see PARQUET.md): data pages v1 and v2, dictionary
-/// pages, PLAIN, RLE_DICTIONARY, RLE (booleans), DELTA_BINARY_PACKED and BYTE_STREAM_SPLIT values, nulls
+/// pages, PLAIN, RLE_DICTIONARY, RLE (booleans), DELTA_BINARY_PACKED, DELTA_(LENGTH_)BYTE_ARRAY and
+/// BYTE_STREAM_SPLIT values, nulls
 /// through definition levels, and the codecs UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4_RAW and LZ4. Only the
 /// columns asked for are decoded; a file may also hold nested columns, which are listed (`isNested`) and
 /// refused when asked for. The file's bytes are never trusted: a truncated or corrupt file ends in a

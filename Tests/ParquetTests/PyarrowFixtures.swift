@@ -7,7 +7,7 @@ import TestSupport
 enum PyarrowFixtures {
   static let variants = [
     "snappy", "zstd", "gzip", "none", "row_groups", "no_dictionary", "page_v2", "page_v2_zstd", "small_pages",
-    "delta", "lz4_raw", "byte_stream_split",
+    "delta", "lz4_raw", "byte_stream_split", "delta_strings",
   ]
 
   /// The directory holding `<variant>.parquet` and `expected.json`, written once per test run.
@@ -61,6 +61,8 @@ enum PyarrowFixtures {
             c: "DELTA_BINARY_PACKED" for c in ("era_int", "feature_a", "feature_b", "small", "big")}},
         "byte_stream_split": {"use_dictionary": False, "data_page_size": 4096, "column_encoding": {
             c: "BYTE_STREAM_SPLIT" for c in ("era_int", "feature_f", "big", "dbl", "target")}},
+        "delta_strings": {"use_dictionary": False, "data_page_size": 4096, "column_encoding": {
+            "era": "DELTA_BYTE_ARRAY", "id": "DELTA_BYTE_ARRAY", "data_type": "DELTA_LENGTH_BYTE_ARRAY"}},
     }
     expected = {}
     for name, kw in options.items():
