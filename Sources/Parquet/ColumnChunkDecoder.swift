@@ -158,46 +158,16 @@ struct ColumnChunkDecoder {
     dictionaryCount: Int?, page: (DataPage) throws -> Void
   ) throws {
     let rows = header.valueCount
-    // Definition levels: nil when every row is present.
-    var present: UnsafeBufferPointer<UInt32>? = nil
-    var valueCount = rows
-    if isOptional {
-      if !RLEHybrid.isAllOnes(levelBytes, count: rows) {
-        let out = levels.reserve(rows)
-        let largest = try RLEHybrid.decode(levelBytes, bitWidth: 1, count: rows, into: out.baseAddress!)
-        guard largest <= 1 else { throw CorruptData("definition level \(largest), expected 0 or 1") }
-        var count = 0
-        for r in 0..<rows { count &+= Int(out[r]) }
-        valueCount = count
-        if count != rows { present = UnsafeBufferPointer(out) }
+    let (present, valueCount) = try definitionLevels(levelBytes, rows: rows)
+    if let plain = try reencodedAsPlain(header.encoding, valueBytes, count: valueCount) {
+      return try plain.withUnsafeBytes {
+        try page(DataPage(rowCount: rows, present: present, valueCount: valueCount, values: .plain($0)))
       }
     }
     let values: PageValues
     switch header.encoding {
     case 0:
       values = .plain(valueBytes)
-    case 3 where physicalType == .boolean:
-      let plain = try rleBooleansAsPlain(valueBytes, count: valueCount)
-      return try plain.withUnsafeBytes {
-        try page(DataPage(rowCount: rows, present: present, valueCount: valueCount, values: .plain($0)))
-      }
-    case 5 where physicalType == .int32 || physicalType == .int64:
-      let plain = try DeltaBinaryPacked.plain(valueBytes, count: valueCount, as: physicalType)
-      return try plain.withUnsafeBytes {
-        try page(DataPage(rowCount: rows, present: present, valueCount: valueCount, values: .plain($0)))
-      }
-    case 6 where physicalType == .byteArray, 7 where physicalType == .byteArray:
-      let plain = header.encoding == 6
-        ? try DeltaByteArrays.plainFromLengths(valueBytes, count: valueCount)
-        : try DeltaByteArrays.plainFromPrefixes(valueBytes, count: valueCount)
-      return try plain.withUnsafeBytes {
-        try page(DataPage(rowCount: rows, present: present, valueCount: valueCount, values: .plain($0)))
-      }
-    case 9 where ByteStreamSplit.width(of: physicalType) != nil:
-      let plain = try ByteStreamSplit.plain(valueBytes, count: valueCount, width: ByteStreamSplit.width(of: physicalType)!)
-      return try plain.withUnsafeBytes {
-        try page(DataPage(rowCount: rows, present: present, valueCount: valueCount, values: .plain($0)))
-      }
     case 2, 8:
       guard let dictionaryCount else { throw CorruptData("dictionary-encoded page without a dictionary page") }
       guard let width = valueBytes.first.map(Int.init) else { throw CorruptData("empty dictionary-encoded page") }
@@ -215,6 +185,34 @@ struct ColumnChunkDecoder {
           + "BYTE_STREAM_SPLIT for INT32, INT64, FLOAT and DOUBLE)")
     }
     try page(DataPage(rowCount: rows, present: present, valueCount: valueCount, values: values))
+  }
+
+  /// Definition levels of an optional column: which rows are present (nil when all are) and how many values.
+  private mutating func definitionLevels(_ levelBytes: UnsafeRawBufferPointer, rows: Int) throws
+    -> (present: UnsafeBufferPointer<UInt32>?, valueCount: Int)
+  {
+    guard isOptional, !RLEHybrid.isAllOnes(levelBytes, count: rows) else { return (nil, rows) }
+    let out = levels.reserve(rows)
+    let largest = try RLEHybrid.decode(levelBytes, bitWidth: 1, count: rows, into: out.baseAddress!)
+    guard largest <= 1 else { throw CorruptData("definition level \(largest), expected 0 or 1") }
+    var count = 0
+    for r in 0..<rows { count &+= Int(out[r]) }
+    return (count != rows ? UnsafeBufferPointer(out) : nil, count)
+  }
+
+  /// Values of an encoding the readers take as PLAIN once re-encoded (RLE booleans, the DELTA encodings,
+  /// BYTE_STREAM_SPLIT); nil for PLAIN and dictionary pages, which are read in place.
+  private func reencodedAsPlain(_ encoding: Int32, _ valueBytes: UnsafeRawBufferPointer, count: Int) throws -> [UInt8]? {
+    switch encoding {
+    case 3 where physicalType == .boolean: try rleBooleansAsPlain(valueBytes, count: count)
+    case 5 where physicalType == .int32 || physicalType == .int64:
+      try DeltaBinaryPacked.plain(valueBytes, count: count, as: physicalType)
+    case 6 where physicalType == .byteArray: try DeltaByteArrays.plainFromLengths(valueBytes, count: count)
+    case 7 where physicalType == .byteArray: try DeltaByteArrays.plainFromPrefixes(valueBytes, count: count)
+    case 9 where ByteStreamSplit.width(of: physicalType) != nil:
+      try ByteStreamSplit.plain(valueBytes, count: count, width: ByteStreamSplit.width(of: physicalType)!)
+    default: nil
+    }
   }
 
   /// RLE booleans (pyarrow's choice in v2 pages): a 4-byte length, then the hybrid with bit width 1, re-packed
