@@ -1,11 +1,12 @@
-/// BYTE_STREAM_SPLIT values (INT32, INT64, FLOAT, DOUBLE): byte k of every value is stored in stream k, the
-/// streams one after another; turned back into PLAIN's little-endian values.
+/// BYTE_STREAM_SPLIT values (INT32, INT64, FLOAT, DOUBLE, FIXED_LEN_BYTE_ARRAY): byte k of every value is
+/// stored in stream k, the streams one after another; turned back into PLAIN's values.
 enum ByteStreamSplit {
   /// The bytes each value of `type` takes, for the types this encoding is read for.
-  static func width(of type: ParquetPhysicalType) -> Int? {
+  static func width(of type: ParquetPhysicalType, fixedLength: Int? = nil) -> Int? {
     switch type {
     case .int32, .float: 4
     case .int64, .double: 8
+    case .fixedLenByteArray: fixedLength
     default: nil
     }
   }

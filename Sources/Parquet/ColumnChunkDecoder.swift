@@ -29,6 +29,11 @@ struct ColumnChunkDecoder {
   let chunk: FileMetaData.ColumnChunk
   let isOptional: Bool
   let physicalType: ParquetPhysicalType
+  /// Bytes per value of FIXED_LEN_BYTE_ARRAY and INT96 columns.
+  var fixedLength: Int? = nil
+  /// Bytes a page may run past the chunk's declared end: old parquet-mr writers (before 1.2.9, PARQUET-816)
+  /// under-reported chunk sizes, and readers (Arrow) tolerate up to 100 bytes for their files.
+  var sizePadding = 0
   private let levels = ScratchBuffer()
   private let indices = ScratchBuffer()
 
@@ -45,17 +50,18 @@ struct ColumnChunkDecoder {
     dictionary: (UnsafeRawBufferPointer, Int) throws -> Void, page: (DataPage) throws -> Void
   ) throws {
     guard let codec = ParquetCodec(rawValue: chunk.codec) else { throw CorruptData("unknown codec id \(chunk.codec)") }
-    guard [.uncompressed, .snappy, .gzip, .zstd, .lz4, .lz4Raw].contains(codec) else {
-      throw CorruptData("codec \(codec.name) is not supported (expected UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4 or LZ4_RAW)")
+    guard codec != .lzo else {
+      throw CorruptData("codec LZO is not supported (expected UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4, LZ4_RAW or BROTLI)")
     }
     // An empty chunk has no pages to read; writers may leave its offsets at 0.
     guard chunk.valueCount > 0 else { return }
     var start = chunk.dataPageOffset
     if let d = chunk.dictionaryPageOffset, d > 0, d < start { start = d }
-    let end = start + chunk.totalCompressedSize
-    guard start >= 4, chunk.totalCompressedSize >= 0, end <= Int64(file.count - 8) else {
-      throw CorruptData("column chunk at bytes \(start)..<\(end) lies outside the file's \(file.count) bytes")
+    let declaredEnd = start + chunk.totalCompressedSize
+    guard start >= 4, chunk.totalCompressedSize >= 0, declaredEnd <= Int64(file.count - 8) else {
+      throw CorruptData("column chunk at bytes \(start)..<\(declaredEnd) lies outside the file's \(file.count) bytes")
     }
+    let end = min(declaredEnd + Int64(sizePadding), Int64(file.count - 8))
     var position = Int(start)
     var valuesLeft = chunk.valueCount
     var dictionaryCount: Int?
@@ -182,7 +188,7 @@ struct ColumnChunkDecoder {
       throw CorruptData(
         "value encoding \(header.encoding) is not supported for \(physicalType.name) (expected PLAIN, RLE_DICTIONARY, "
           + "RLE for BOOLEAN, DELTA_BINARY_PACKED for INT32 and INT64, DELTA_(LENGTH_)BYTE_ARRAY for BYTE_ARRAY, "
-          + "BYTE_STREAM_SPLIT for INT32, INT64, FLOAT and DOUBLE)")
+          + "BYTE_STREAM_SPLIT for INT32, INT64, FLOAT, DOUBLE and FIXED_LEN_BYTE_ARRAY)")
     }
     try page(DataPage(rowCount: rows, present: present, valueCount: valueCount, values: values))
   }
@@ -209,8 +215,9 @@ struct ColumnChunkDecoder {
       try DeltaBinaryPacked.plain(valueBytes, count: count, as: physicalType)
     case 6 where physicalType == .byteArray: try DeltaByteArrays.plainFromLengths(valueBytes, count: count)
     case 7 where physicalType == .byteArray: try DeltaByteArrays.plainFromPrefixes(valueBytes, count: count)
-    case 9 where ByteStreamSplit.width(of: physicalType) != nil:
-      try ByteStreamSplit.plain(valueBytes, count: count, width: ByteStreamSplit.width(of: physicalType)!)
+    case 9 where ByteStreamSplit.width(of: physicalType, fixedLength: fixedLength) != nil:
+      try ByteStreamSplit.plain(
+        valueBytes, count: count, width: ByteStreamSplit.width(of: physicalType, fixedLength: fixedLength)!)
     default: nil
     }
   }
@@ -245,6 +252,7 @@ struct ColumnChunkDecoder {
       case .zstd: try SystemCodecs.unzstd(body, into: raw)
       case .lz4Raw: try LZ4.decompressRaw(body, into: raw)
       case .lz4: try LZ4.decompressHadoopOrRaw(body, into: raw)
+      case .brotli: try SystemCodecs.unbrotli(body, into: raw)
       default: throw CorruptData("codec \(codec.name) is not supported")
       }
       count = size

@@ -3,6 +3,10 @@ import Foundation
 extension ParquetFile {
   /// Decodes every value of column `index` (all row groups, in row order).
   ///
+  /// Values keep their physical type, except: INT96 timestamps come as nanoseconds since the Unix epoch
+  /// (`.int64`); FIXED_LEN_BYTE_ARRAY as bytes, `FLOAT16` as `.float`; `DECIMAL`s stored as bytes (fixed or
+  /// not) as `.double`, scaled. INT32/INT64 decimals stay unscaled integers (`decimalScale` gives the scale).
+  ///
   /// - Complexity: O(rows); holds the output plus one page.
   public func readColumn(_ index: Int) throws -> ParquetColumnValues {
     precondition(index >= 0 && index < columns.count, "column index \(index) out of range")
@@ -23,58 +27,82 @@ extension ParquetFile {
     case .boolean:
       return try readBooleans(index)
     case .byteArray:
-      return try readByteArrays(index)
-    case .int96, .fixedLenByteArray:
-      throw ParquetError(
-        path: path, column: columns[index].name,
-        reason: "physical type \(columns[index].physicalType.name) is not supported")
+      let values = try readByteArrays(index)
+      return columns[index].decimalScale.map { decimals(values, scale: $0) } ?? values
+    case .int96:
+      let (bytes, valid) = try readFixedWidth(index, width: 12)
+      return .int64(FixedWidthValues.int96Nanoseconds(bytes), valid: valid)
+    case .fixedLenByteArray:
+      return try readFixedLengthByteArrays(index)
     }
   }
 
-  /// Values of a fixed-width type, with the null mask.
+  /// Values of a fixed-width type, with the null mask; a null's slot holds `null`.
   private func readFixed<T: BitwiseCopyable>(_ index: Int, as: T.Type, null: T) throws -> ([T], [Bool]?) {
-    let size = MemoryLayout<T>.size
     var values = [T](repeating: null, count: rowCount)
+    let valid = try values.withUnsafeMutableBufferPointer { out in
+      try decodeFixedWidth(index, width: MemoryLayout<T>.size) { value, row in out[row] = value.loadUnaligned(as: T.self) }
+    }
+    return (values, valid)
+  }
+
+  /// The bytes of every value of a column whose values take `width` bytes each (FIXED_LEN_BYTE_ARRAY, INT96):
+  /// `width × rows` bytes, zeros for a null, with the null mask.
+  func readFixedWidth(_ index: Int, width: Int) throws -> ([UInt8], [Bool]?) {
+    var bytes = [UInt8](repeating: 0, count: rowCount * width)
+    let valid = try bytes.withUnsafeMutableBytes { out in
+      try decodeFixedWidth(index, width: width) { value, row in
+        (out.baseAddress! + row * width).copyMemory(from: value, byteCount: width)
+      }
+    }
+    return (bytes, valid)
+  }
+
+  /// Decodes column `index`, whose values take `width` bytes each, handing `store` each non-null value's
+  /// bytes and its row; returns the null mask (nil when there are no nulls).
+  private func decodeFixedWidth(
+    _ index: Int, width: Int, store: (_ value: UnsafeRawPointer, _ row: Int) -> Void
+  ) throws -> [Bool]? {
     var valid: [Bool]? = nil
-    try values.withUnsafeMutableBufferPointer { out in
-      try forEachChunk(ofColumn: index) { decoder, firstRow, rows in
-        var dictionary: [T] = []
-        var row = firstRow
-        try decoder.decode(
-          dictionary: { raw, count in
-            guard count <= raw.count / size else { throw CorruptData("dictionary page too short for \(count) values") }
-            dictionary = (0..<count).map { raw.loadUnaligned(fromByteOffset: $0 * size, as: T.self) }
-          },
-          page: { page in
-            guard row + page.rowCount <= firstRow + rows else { throw CorruptData("pages hold more rows than the row group") }
-            let value: (Int) -> T
+    try forEachChunk(ofColumn: index) { decoder, firstRow, rows in
+      var dictionary: [UInt8] = []
+      var row = firstRow
+      try decoder.decode(
+        dictionary: { raw, count in
+          guard count <= raw.count / width else { throw CorruptData("dictionary page too short for \(count) values") }
+          dictionary = [UInt8](raw[..<(count * width)])
+        },
+        page: { page in
+          guard row + page.rowCount <= firstRow + rows else { throw CorruptData("pages hold more rows than the row group") }
+          try dictionary.withUnsafeBytes { dictionary in
+            let value: (Int) -> UnsafeRawPointer
             switch page.values {
             case .plain(let raw):
-              guard page.valueCount <= raw.count / size else { throw CorruptData("page too short for its values") }
-              value = { raw.loadUnaligned(fromByteOffset: $0 * size, as: T.self) }
+              guard page.valueCount <= raw.count / width else { throw CorruptData("page too short for its values") }
+              value = { raw.baseAddress! + $0 * width }
             case .dictionary(let indices):
-              value = { dictionary[Int(indices[$0])] }
+              value = { dictionary.baseAddress! + Int(indices[$0]) * width }
             }
             if let present = page.present {
               if valid == nil { valid = [Bool](repeating: true, count: rowCount) }
               var k = 0
               for i in 0..<page.rowCount {
                 if present[i] != 0 {
-                  out[row + i] = value(k)
+                  store(value(k), row + i)
                   k += 1
                 } else {
                   valid![row + i] = false
                 }
               }
             } else {
-              for i in 0..<page.rowCount { out[row + i] = value(i) }
+              for i in 0..<page.rowCount { store(value(i), row + i) }
             }
-            row += page.rowCount
-          })
-        guard row == firstRow + rows else { throw CorruptData("pages hold \(row - firstRow) rows, expected \(rows)") }
-      }
+          }
+          row += page.rowCount
+        })
+      guard row == firstRow + rows else { throw CorruptData("pages hold \(row - firstRow) rows, expected \(rows)") }
     }
-    return (values, valid)
+    return valid
   }
 
   private func readBooleans(_ index: Int) throws -> ParquetColumnValues {

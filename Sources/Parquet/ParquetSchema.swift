@@ -53,6 +53,12 @@ public struct ParquetColumnDescriptor: Sendable, Equatable {
   /// Whether the leaf sits inside a group (LIST, MAP, STRUCT) or is repeated. Such columns are listed but
   /// not read yet: reading one throws a `ParquetError` naming it; the file's flat columns read as usual.
   public let isNested: Bool
+  /// Bytes per value of a FIXED_LEN_BYTE_ARRAY column (12 for INT96), nil for other types.
+  public var fixedLength: Int? = nil
+  /// The scale of a `DECIMAL` annotation (value = unscaled × 10^-scale), nil without one.
+  public var decimalScale: Int? = nil
+  /// Whether a FIXED_LEN_BYTE_ARRAY(2) column holds IEEE half-precision floats (`FLOAT16`).
+  public var isFloat16 = false
 }
 
 // MARK: - Footer metadata (internal)
@@ -68,6 +74,10 @@ struct FileMetaData {
     var intBitWidth: Int?
     var intSigned = true
     var isStringLogical = false
+    var typeLength: Int?
+    var scale: Int?
+    var isDecimalLogical = false
+    var isFloat16Logical = false
   }
 
   struct ColumnChunk {
@@ -121,15 +131,28 @@ struct FileMetaData {
     try r.readStruct { r, id, type in
       switch (id, type) {
       case (1, .i32): e.type = try r.readI32()
+      case (2, .i32): e.typeLength = try r.readCount("fixed length")
       case (3, .i32): e.repetition = try r.readI32()
       case (4, .binary): e.name = try r.readString()
       case (5, .i32): e.childCount = try r.readCount("schema child count")
       case (6, .i32): e.convertedType = try r.readI32()
+      case (7, .i32): e.scale = Int(try r.readI32())
       case (10, .structure):
         try r.readStruct { r, id, type in
           switch (id, type) {
           case (1, .structure):
             e.isStringLogical = true
+            try r.skip(type)
+          case (5, .structure):
+            e.isDecimalLogical = true
+            try r.readStruct { r, id, type in
+              switch (id, type) {
+              case (1, .i32): e.scale = Int(try r.readI32())
+              default: try r.skip(type)
+              }
+            }
+          case (15, .structure):
+            e.isFloat16Logical = true
             try r.skip(type)
           case (10, .structure):
             try r.readStruct { r, id, type in

@@ -4,12 +4,13 @@
   import Darwin
 #endif
 
-/// GZIP and ZSTD pages are inflated by the system's zlib and libzstd, loaded at run time with `dlopen`.
+/// GZIP, ZSTD and BROTLI pages are inflated by the system's zlib, libzstd and libbrotlidec, loaded at run time
+/// with `dlopen`.
 ///
 /// Why not link them: the package then builds on a fresh machine without `-dev` packages (libzstd's headers
 /// are not installed by default), and only a user whose files actually use one of these codecs needs the
-/// shared library, which every mainstream Linux and macOS ships (`libz.so.1`, `libzstd.so.1`). When it is
-/// missing the read fails with one clear error naming the library.
+/// shared library, which every mainstream Linux and macOS ships (`libz.so.1`, `libzstd.so.1`; `libbrotlidec.so.1`
+/// on most, Debian's `libbrotli1`). When it is missing the read fails with one clear error naming the library.
 enum SystemCodecs {
   private struct Zlib: @unchecked Sendable {
     typealias InflateInit2 = @convention(c) (UnsafeMutableRawPointer, Int32, UnsafePointer<CChar>, Int32) -> Int32
@@ -26,6 +27,11 @@ enum SystemCodecs {
     typealias IsError = @convention(c) (Int) -> UInt32
     let decompress: Decompress
     let isError: IsError
+  }
+
+  private struct Brotli: @unchecked Sendable {
+    typealias Decompress = @convention(c) (Int, UnsafeRawPointer?, UnsafeMutablePointer<Int>, UnsafeMutableRawPointer?) -> Int32
+    let decompress: Decompress
   }
 
   private static func open(_ names: [String]) -> UnsafeMutableRawPointer? {
@@ -48,6 +54,13 @@ enum SystemCodecs {
       let d = dlsym(h, "ZSTD_decompress"), let e = dlsym(h, "ZSTD_isError")
     else { return nil }
     return Zstd(decompress: unsafeBitCast(d, to: Zstd.Decompress.self), isError: unsafeBitCast(e, to: Zstd.IsError.self))
+  }()
+
+  private static let brotli: Brotli? = {
+    guard let h = open(["libbrotlidec.so.1", "libbrotlidec.so", "libbrotlidec.dylib", "libbrotlidec.1.dylib"]),
+      let d = dlsym(h, "BrotliDecoderDecompress")
+    else { return nil }
+    return Brotli(decompress: unsafeBitCast(d, to: Brotli.Decompress.self))
   }()
 
   /// Inflates a gzip (or zlib) stream into exactly `output.count` bytes. A stream of several gzip members
@@ -86,6 +99,18 @@ enum SystemCodecs {
     let n = zstd.decompress(output.baseAddress, output.count, input.baseAddress, input.count)
     guard zstd.isError(n) == 0, n == output.count else {
       throw CorruptData("zstd: decompression failed (\(zstd.isError(n) != 0 ? "corrupt frame" : "\(n) of \(output.count) bytes"))")
+    }
+  }
+
+  /// Decompresses a Brotli stream into exactly `output.count` bytes.
+  static func unbrotli(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws {
+    guard let brotli else {
+      throw CorruptData("BROTLI pages need the system's libbrotlidec (libbrotlidec.so.1, Debian's libbrotli1), which was not found")
+    }
+    var produced = output.count
+    let result = brotli.decompress(input.count, input.baseAddress, &produced, output.baseAddress)
+    guard result == 1, produced == output.count else {  // BROTLI_DECODER_RESULT_SUCCESS
+      throw CorruptData("brotli: decompression failed (\(result == 1 ? "\(produced) of \(output.count) bytes" : "corrupt stream"))")
     }
   }
 }

@@ -29,6 +29,8 @@ import Testing
         case .double(let v, _):
           let x = Double(w as! String)!
           ok = x.isNaN ? v[i].isNaN : v[i] == x
+        case .byteArray(let bytes, let offsets, _) where column.physicalType == .fixedLenByteArray:
+          ok = bytes[offsets[i]..<offsets[i + 1]].map { String(format: "%02x", $0) }.joined() == (w as! String)
         case .byteArray: ok = values.string(at: i) == (w as! String)
         }
         if !ok {
@@ -49,6 +51,11 @@ import Testing
     #expect(byName["id"]?.isString == true)
     #expect(byName["target"]?.physicalType == .float)
     #expect(byName["era_int"]?.physicalType == .int64)
+    #expect(byName["dec"]?.physicalType == .fixedLenByteArray)
+    #expect(byName["dec"]?.decimalScale == 4)
+    #expect(byName["half"]?.isFloat16 == true)
+    #expect(byName["fixed"]?.fixedLength == 6)
+    #expect(byName["ts"]?.physicalType == .int96)
     #expect(file.codecNames == ["SNAPPY"])
     #expect(file.keyValueMetadata["pandas"]?.contains("\"index_columns\": [\"id\"]") == true)
   }

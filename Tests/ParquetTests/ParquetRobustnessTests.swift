@@ -76,10 +76,11 @@ import Testing
   }
 
   /// 500 flipped copies of the many-page Snappy file, and 150 of each of the ZSTD, GZIP, v2,
-  /// DELTA_BINARY_PACKED, LZ4_RAW, BYTE_STREAM_SPLIT and DELTA_(LENGTH_)BYTE_ARRAY files.
+  /// DELTA_BINARY_PACKED, LZ4_RAW, BYTE_STREAM_SPLIT, DELTA_(LENGTH_)BYTE_ARRAY, BROTLI and fixed-width
+  /// BYTE_STREAM_SPLIT files (every file also holds INT96, decimal, float16 and fixed-size binary columns).
   @Test(arguments: [
     ("small_pages", 500), ("zstd", 150), ("gzip", 150), ("page_v2", 150), ("delta", 150), ("lz4_raw", 150),
-    ("byte_stream_split", 150), ("delta_strings", 150),
+    ("byte_stream_split", 150), ("delta_strings", 150), ("brotli", 150), ("fixed_width_split", 150),
   ])
   func randomByteFlipsNeverCrash(variant: String, count: Int) throws {
     let original = try Self.validBytes(variant)

@@ -4,10 +4,11 @@ import TestSupport
 /// apache/parquet-testing's files, vendored in `Tests/Fixtures/parquet-testing` (see its README), with
 /// pyarrow's reading of every flat column as JSON, written once per test run.
 ///
-/// Values are physical: integers as their INT32/INT64 bit pattern (decimals unscaled, dates and timestamps in
-/// their stored unit), floats as Python `repr` strings, BYTE_ARRAY as hex, `null` for a null. A column pyarrow
-/// reads but whose physical values the script cannot give (float16, FIXED_LEN_BYTE_ARRAY decimals) carries
-/// `error` instead of `values`; a file pyarrow refuses carries `error` at the top.
+/// Values are as `ParquetFile.readColumn` gives them: integers as their INT32/INT64 bit pattern (INT32/INT64
+/// decimals unscaled, dates and timestamps in their stored unit, INT96 as nanoseconds), floats (FLOAT16 too)
+/// and decimals stored as bytes as Python `repr` strings of the nearest double, BYTE_ARRAY and
+/// FIXED_LEN_BYTE_ARRAY as hex, `null` for a null. A column pyarrow reads but whose values the script cannot
+/// give carries `error` instead of `values`; a file pyarrow refuses carries `error` at the top.
 enum ParquetTestingCorpus {
   static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("Fixtures/parquet-testing").path
@@ -55,14 +56,15 @@ enum ParquetTestingCorpus {
             if not pa.types.is_integer(t):
                 col = col.cast(pa.int64())
             return [None if v is None else signed(int(v), bits) for v in col.to_pylist()]
-        if kind in ("FLOAT", "DOUBLE"):
-            if pa.types.is_float16(t):
-                raise TypeError("float16")
+        if kind == "INT96":
+            return [None if v is None else signed(int(v), 64) for v in col.cast(pa.int64()).to_pylist()]
+        if kind in ("FLOAT", "DOUBLE") or pa.types.is_float16(t) or pa.types.is_decimal(t):
             return [None if v is None else repr(float(v)) for v in col.to_pylist()]
         if kind == "BOOLEAN":
             return col.to_pylist()
-        if kind == "BYTE_ARRAY" and (pa.types.is_string(t) or pa.types.is_large_string(t)
-                                     or pa.types.is_binary(t) or pa.types.is_large_binary(t)):
+        if kind in ("BYTE_ARRAY", "FIXED_LEN_BYTE_ARRAY") and (
+                pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_binary(t)
+                or pa.types.is_large_binary(t) or pa.types.is_fixed_size_binary(t)):
             return [None if v is None else (v.encode() if isinstance(v, str) else v).hex() for v in col.to_pylist()]
         raise TypeError(f"no physical values for {kind} read as {t}")
 
