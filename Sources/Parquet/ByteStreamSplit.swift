@@ -24,4 +24,14 @@ enum ByteStreamSplit {
     }
     return out
   }
+
+  /// PLAIN values of `width` bytes each, split into BYTE_STREAM_SPLIT's streams.
+  static func split(_ values: ArraySlice<[UInt8]>, width: Int) -> [UInt8] {
+    let count = values.count
+    var out = [UInt8](repeating: 0, count: count * width)
+    for (i, value) in values.enumerated() {
+      for k in 0..<width { out[k * count + i] = value[k] }
+    }
+    return out
+  }
 }

@@ -33,14 +33,36 @@ public enum ParquetWriteColumn: Sendable {
 }
 
 /// Writes flat Parquet files that pyarrow and pandas read back exactly: every column `optional`, data pages
-/// v1, dictionary encoding (PLAIN dictionary page + RLE_DICTIONARY pages) where it pays, else PLAIN, with
-/// Snappy or no compression.
+/// v1, dictionary encoding (PLAIN dictionary page + RLE_DICTIONARY pages) where it pays, else PLAIN (or
+/// BYTE_STREAM_SPLIT for floats, on request), with Snappy, ZSTD (at a chosen level) or no compression.
 ///
 /// The file is written to a temporary name next to `path` and renamed at the end, so a failed write never
 /// leaves a partial file behind.
 public struct ParquetWriter: Sendable {
   /// Page compression.
-  public enum Codec: Sendable { case uncompressed, snappy }
+  public enum Codec: Sendable, Equatable {
+    case uncompressed, snappy
+    /// Zstandard at `level` (1…22; pyarrow's default is 1, zstd's own 3), by the system's libzstd.
+    case zstd(level: Int)
+
+    /// The codec's id in the file.
+    var id: Int32 {
+      switch self {
+      case .uncompressed: ParquetCodec.uncompressed.rawValue
+      case .snappy: ParquetCodec.snappy.rawValue
+      case .zstd: ParquetCodec.zstd.rawValue
+      }
+    }
+  }
+
+  /// How FLOAT and DOUBLE columns store their values.
+  public enum FloatEncoding: Sendable {
+    /// Dictionary where it pays, else PLAIN (pyarrow's default).
+    case plain
+    /// BYTE_STREAM_SPLIT, never a dictionary: byte k of every value together, which compresses continuous
+    /// values (predictions, raw targets) better.
+    case byteStreamSplit
+  }
 
   /// Compression of every page.
   public var codec: Codec
@@ -50,10 +72,16 @@ public struct ParquetWriter: Sendable {
   public var dictionary: Bool
   /// Rows per data page.
   public var pageRows: Int
+  /// How float columns store their values.
+  public var floatEncoding: FloatEncoding
 
   /// A writer with pyarrow's defaults (Snappy, dictionaries, 1 Mi-row groups, 20 k-row pages).
-  public init(codec: Codec = .snappy, rowGroupRows: Int = 1_048_576, dictionary: Bool = true, pageRows: Int = 20_000) {
+  public init(
+    codec: Codec = .snappy, rowGroupRows: Int = 1_048_576, dictionary: Bool = true, pageRows: Int = 20_000,
+    floatEncoding: FloatEncoding = .plain
+  ) {
     self.codec = codec
+    self.floatEncoding = floatEncoding
     self.rowGroupRows = max(1, rowGroupRows)
     self.dictionary = dictionary
     self.pageRows = max(1, pageRows)
@@ -67,7 +95,10 @@ public struct ParquetWriter: Sendable {
       throw ParquetError(path: path, column: c.name, reason: "\(c.count) values given, expected \(rowCount)")
     }
     var file: [UInt8] = Array("PAR1".utf8)
-    let rowGroups = writeRowGroups(columns, rowCount: rowCount, into: &file)
+    let rowGroups: [RowGroupInfo]
+    do { rowGroups = try writeRowGroups(columns, rowCount: rowCount, into: &file) } catch let error as CorruptData {
+      throw ParquetError(path: path, reason: error.reason)
+    }
     let footer = self.footer(columns, rowCount: rowCount, rowGroups: rowGroups, metadata: metadata)
     file += footer
     withUnsafeBytes(of: UInt32(footer.count).littleEndian) { file.append(contentsOf: $0) }
@@ -95,7 +126,7 @@ public struct ParquetWriter: Sendable {
   /// Appends the column chunks of every row group (at least one, even for no rows).
   private func writeRowGroups(
     _ columns: [ParquetWriteColumn], rowCount: Int, into file: inout [UInt8]
-  ) -> [RowGroupInfo] {
+  ) throws -> [RowGroupInfo] {
     var rowGroups: [RowGroupInfo] = []
     var start = 0
     repeat {
@@ -103,7 +134,7 @@ public struct ParquetWriter: Sendable {
       var chunks: [ChunkInfo] = []
       var total = 0
       for column in columns {
-        let chunk = writeChunk(column, rows: rows, fileOffset: file.count, into: &file)
+        let chunk = try writeChunk(column, rows: rows, fileOffset: file.count, into: &file)
         total += chunk.compressedSize
         chunks.append(chunk)
       }
@@ -151,7 +182,7 @@ public struct ParquetWriter: Sendable {
         w.i32(1, chunk.physicalType.rawValue)
         w.i32List(2, chunk.encodings)
         w.stringList(3, [chunk.name])
-        w.i32(4, codec == .snappy ? 1 : 0)
+        w.i32(4, codec.id)
         w.i64(5, Int64(group.rows))
         w.i64(6, Int64(chunk.uncompressedSize))
         w.i64(7, Int64(chunk.compressedSize))
@@ -234,20 +265,23 @@ public struct ParquetWriter: Sendable {
   /// Appends one column chunk over `rows`: a dictionary page when dictionary encoding pays, then data pages.
   private func writeChunk(
     _ column: ParquetWriteColumn, rows: Range<Int>, fileOffset: Int, into file: inout [UInt8]
-  ) -> ChunkInfo {
+  ) throws -> ChunkInfo {
     let encoded = Self.encode(column, rows: rows)
     var info = ChunkInfo(
       name: column.name, physicalType: encoded.physicalType, encodings: [], fileOffset: fileOffset,
       dataPageOffset: fileOffset, dictionaryPageOffset: nil, uncompressedSize: 0, compressedSize: 0)
-    let dictionary = self.dictionary ? DictionaryEncoding(encoded.plain) : nil
+    let isFloat = encoded.physicalType == .float || encoded.physicalType == .double
+    let split = isFloat && floatEncoding == .byteStreamSplit
+    let dictionary = self.dictionary && !split ? DictionaryEncoding(encoded.plain) : nil
+    let valueEncoding: Int32 = dictionary != nil ? 8 : split ? 9 : 0
     if let dictionary {
       info.dictionaryPageOffset = file.count
       let body = dictionary.values.flatMap { $0 }
-      writePage(kind: 2, body: body, valueCount: dictionary.values.count, encoding: 2, into: &file, info: &info)
+      try writePage(kind: 2, body: body, valueCount: dictionary.values.count, encoding: 2, into: &file, info: &info)
       info.dataPageOffset = file.count
       info.encodings = [2, 3, 8]
     } else {
-      info.encodings = [0, 3]
+      info.encodings = [valueEncoding, 3]
     }
     var valueCursor = 0
     var pageStart = 0
@@ -256,11 +290,11 @@ public struct ParquetWriter: Sendable {
       let present = Array(encoded.present[pageStart..<pageEnd])
       let valueCount = present.reduce(0) { $0 + ($1 ? 1 : 0) }
       let values = valueCursor..<(valueCursor + valueCount)
-      let body = Self.dataPageBody(present: present, values: values, encoded: encoded, dictionary: dictionary)
+      let body = Self.dataPageBody(
+        present: present, values: values, encoded: encoded, dictionary: dictionary, byteStreamSplit: split)
       valueCursor += valueCount
-      writePage(
-        kind: 0, body: body, valueCount: pageEnd - pageStart, encoding: dictionary == nil ? 0 : 8, into: &file,
-        info: &info)
+      try writePage(
+        kind: 0, body: body, valueCount: pageEnd - pageStart, encoding: valueEncoding, into: &file, info: &info)
       pageStart = pageEnd
     } while pageStart < rows.count
     return info
@@ -294,9 +328,9 @@ public struct ParquetWriter: Sendable {
   }
 
   /// A v1 data page body: definition levels (4-byte length, RLE), then the `values` of the chunk as
-  /// dictionary indices (bit width byte, one bit-packed run) or PLAIN.
+  /// dictionary indices (bit width byte, one bit-packed run), PLAIN, or BYTE_STREAM_SPLIT.
   private static func dataPageBody(
-    present: [Bool], values: Range<Int>, encoded: Encoded, dictionary: DictionaryEncoding?
+    present: [Bool], values: Range<Int>, encoded: Encoded, dictionary: DictionaryEncoding?, byteStreamSplit: Bool
   ) -> [UInt8] {
     var body: [UInt8] = []
     let levels = rleRuns(present.map { $0 ? 1 : 0 })
@@ -305,6 +339,8 @@ public struct ParquetWriter: Sendable {
     if let dictionary {
       body.append(UInt8(dictionary.bitWidth))
       body += bitPacked(Array(dictionary.indices[values]), bitWidth: dictionary.bitWidth)
+    } else if byteStreamSplit, let width = encoded.plain.first?.count {
+      body += ByteStreamSplit.split(encoded.plain[values], width: width)
     } else {
       for v in encoded.plain[values] { body += v }
     }
@@ -314,8 +350,13 @@ public struct ParquetWriter: Sendable {
   /// Appends one page (header + possibly compressed body) and accounts for its sizes.
   private func writePage(
     kind: Int32, body: [UInt8], valueCount: Int, encoding: Int32, into file: inout [UInt8], info: inout ChunkInfo
-  ) {
-    let stored = codec == .snappy ? body.withUnsafeBytes { SnappyCompressor.compress($0) } : body
+  ) throws {
+    let stored: [UInt8]
+    switch codec {
+    case .uncompressed: stored = body
+    case .snappy: stored = body.withUnsafeBytes { SnappyCompressor.compress($0) }
+    case .zstd(let level): stored = try body.withUnsafeBytes { try SystemCodecs.zstd($0, level: level) }
+    }
     var header = ThriftCompactWriter()
     header.structBody { w in
       w.i32(1, kind)

@@ -24,8 +24,12 @@ enum SystemCodecs {
 
   private struct Zstd: @unchecked Sendable {
     typealias Decompress = @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeRawPointer?, Int) -> Int
+    typealias Compress = @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeRawPointer?, Int, Int32) -> Int
+    typealias Bound = @convention(c) (Int) -> Int
     typealias IsError = @convention(c) (Int) -> UInt32
     let decompress: Decompress
+    let compress: Compress
+    let bound: Bound
     let isError: IsError
   }
 
@@ -51,9 +55,12 @@ enum SystemCodecs {
 
   private static let zstd: Zstd? = {
     guard let h = open(["libzstd.so.1", "libzstd.so", "libzstd.dylib", "libzstd.1.dylib"]),
-      let d = dlsym(h, "ZSTD_decompress"), let e = dlsym(h, "ZSTD_isError")
+      let d = dlsym(h, "ZSTD_decompress"), let c = dlsym(h, "ZSTD_compress"), let b = dlsym(h, "ZSTD_compressBound"),
+      let e = dlsym(h, "ZSTD_isError")
     else { return nil }
-    return Zstd(decompress: unsafeBitCast(d, to: Zstd.Decompress.self), isError: unsafeBitCast(e, to: Zstd.IsError.self))
+    return Zstd(
+      decompress: unsafeBitCast(d, to: Zstd.Decompress.self), compress: unsafeBitCast(c, to: Zstd.Compress.self),
+      bound: unsafeBitCast(b, to: Zstd.Bound.self), isError: unsafeBitCast(e, to: Zstd.IsError.self))
   }()
 
   private static let brotli: Brotli? = {
@@ -99,6 +106,17 @@ enum SystemCodecs {
     let n = zstd.decompress(output.baseAddress, output.count, input.baseAddress, input.count)
     guard zstd.isError(n) == 0, n == output.count else {
       throw CorruptData("zstd: decompression failed (\(zstd.isError(n) != 0 ? "corrupt frame" : "\(n) of \(output.count) bytes"))")
+    }
+  }
+
+  /// `input` compressed as one zstd frame at `level`.
+  static func zstd(_ input: UnsafeRawBufferPointer, level: Int) throws -> [UInt8] {
+    guard let zstd else { throw CorruptData("ZSTD compression needs the system's libzstd (libzstd.so.1), which was not found") }
+    let capacity = zstd.bound(input.count)
+    return try [UInt8](unsafeUninitializedCapacity: capacity) { out, count in
+      let n = zstd.compress(out.baseAddress, capacity, input.baseAddress, input.count, Int32(clamping: level))
+      guard zstd.isError(n) == 0 else { throw CorruptData("zstd: compression at level \(level) failed") }
+      count = n
     }
   }
 

@@ -91,13 +91,14 @@ struct DataCommand: AsyncParsableCommand {
     @Option(help: "Target columns.") var targets = 2
     @Option(name: .customLong("validation-eras"), help: "Eras in the validation file.") var validationEras = 30
     @Option(help: "Random seed.") var seed: UInt64 = 0
+    @OptionGroup(title: "Parquet output") var parquet: ParquetWriteOptions
 
     func run() async throws {
       var c = SyntheticNumerai.Configuration(
         eras: eras, rowsPerEra: rowsPerEra, features: features, targets: targets, seed: seed,
         validationEras: validationEras)
       c.unlabelledEras = min(4, validationEras - 1)
-      let paths = try SyntheticNumerai(c).write(prefix: out)
+      let paths = try SyntheticNumerai(c).write(prefix: out, writer: parquet.writer)
       for p in paths { print(p) }
     }
   }

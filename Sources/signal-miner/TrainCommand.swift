@@ -53,7 +53,9 @@ struct PredictCommand: AsyncParsableCommand {
 
   @Option(help: "A model saved by `train`, or a directory written by `export`.") var model: String
   @OptionGroup var data: DataOptions
-  @Option(help: "The CSV to write (id,prediction, one row per input row, in input order).") var out: String
+  @Option(help: "The file to write: id,prediction, one row per input row, in input order; Parquet if it ends in .parquet, else CSV.")
+  var out: String
+  @OptionGroup(title: "Parquet output") var parquet: ParquetWriteOptions
 
   func run() async throws {
     var isDirectory: ObjCBool = false
@@ -74,7 +76,7 @@ struct PredictCommand: AsyncParsableCommand {
       summary = "\(trained.trees.count) trees"
     }
     let seconds = Date().timeIntervalSince(start)
-    try PredictionsCSV.write(ids: dataset.ids, predictions: predictions, to: out)
+    try PredictionsFile.write(ids: dataset.ids, predictions: predictions, to: out, parquet: parquet.writer)
     Console.log("predicted \(dataset.rowCount) rows with \(summary) in \(String(format: "%.2f", seconds)) s")
   }
 }
@@ -111,22 +113,6 @@ struct ExportCommand: AsyncParsableCommand {
     let ensemble = try store.export(
       trials: ids, dataset: dataset, directory: out, includeSealedEras: includeSealedEras, threads: data.threads, log: Console.log)
     print("exported \(ensemble.members.count) models to \(out) (ensemble.json, model-<trial>.smm, model-<trial>.txt)")
-  }
-}
-
-/// Writing `id,prediction` files atomically (no partial file on failure).
-enum PredictionsCSV {
-  static func write(ids: StringColumn, predictions: [Double], to path: String) throws {
-    var text = "id,prediction\n"
-    text.reserveCapacity(ids.count * 32)
-    for (i, id) in ids.enumerated() {
-      text += id
-      text += ","
-      text += "\(predictions[i])\n"
-    }
-    do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-      throw BoostingError("\(path): cannot write the predictions (\(error.localizedDescription))")
-    }
   }
 }
 
