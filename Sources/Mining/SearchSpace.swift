@@ -57,9 +57,27 @@ public struct SearchSpace: Sendable, Equatable {
       ], targets: targets)
   }
 
-  /// numpy's linspace.
+  /// numpy's linspace, each value then snapped to its shortest decimal (`shortestDecimal`).
   static func linspace(_ lo: Double, _ hi: Double, _ n: Int) -> [Double] {
+    evenlySpaced(lo, hi, n).map(shortestDecimal)
+  }
+
+  /// numpy's logspace over [lo, hi] (both > 0), each value snapped to its shortest decimal.
+  static func logspace(_ lo: Double, _ hi: Double, _ n: Int) -> [Double] {
+    evenlySpaced(log(lo), log(hi), n).map { shortestDecimal(exp($0)) }
+  }
+
+  /// `n` evenly spaced values from `lo` to `hi`, both included (numpy's linspace, unrounded).
+  private static func evenlySpaced(_ lo: Double, _ hi: Double, _ n: Int) -> [Double] {
     n == 1 ? [lo] : (0..<n).map { i in i == n - 1 ? hi : lo + (hi - lo) * Double(i) / Double(n - 1) }
+  }
+
+  /// `x` rounded to 12 significant digits: the decimal a grid means (0.3, not 0.30000000000000004; 0.001, not
+  /// logspace's 0.000999999999999997), so that JSON, CSV and tables print it as written. Moves a value by at
+  /// most 5e-13 of itself.
+  static func shortestDecimal(_ x: Double) -> Double {
+    guard x.isFinite, x != 0 else { return x }
+    return Double(String(format: "%.12g", x)) ?? x
   }
 
   /// A space from JSON text; `availableTargets` are the data's targets (default for `target`).
@@ -104,7 +122,7 @@ public struct SearchSpace: Sendable, Equatable {
           values = Self.linspace(lo, hi, n)
         } else {
           guard lo > 0, hi > 0 else { throw MiningError("\(source): parameter '\(name)': logspace end points must be > 0") }
-          values = Self.linspace(log(lo), log(hi), n).map { exp($0) }
+          values = Self.logspace(lo, hi, n)
         }
         parameters.append(Parameter(name: name, values: values, isInteger: isInt))
       } else {

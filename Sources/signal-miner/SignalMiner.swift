@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `signal-miner` command: mine diverse, benchmark-beating GBDT models for Numerai Classic.
 @main
@@ -24,4 +25,38 @@ struct SignalMiner: AsyncParsableCommand {
       GFNCommand.self,
       CompletionCommand.self,
     ])
+
+  /// Parses and runs like ArgumentParser's own `main`, except that a `ValidationError` thrown while a
+  /// subcommand runs is shown with that subcommand's usage line, not the root's `signal-miner <subcommand>`.
+  static func main() async {
+    let command: any ParsableCommand
+    do { command = try parseAsRoot() } catch { exit(withError: error) }
+    do {
+      if var command = command as? any AsyncParsableCommand { try await command.run() } else {
+        var command = command
+        try command.run()
+      }
+    } catch let error as ValidationError {
+      let path = commandPath(to: type(of: command)).joined(separator: " ")
+      let usage = usageString(for: type(of: command))
+      FileHandle.standardError.write(
+        Data("Error: \(error.message)\nUsage: \(usage)\n  See '\(path) --help' for more information.\n".utf8))
+      Foundation.exit(ExitCode.validationFailure.rawValue)
+    } catch {
+      exit(withError: error)
+    }
+  }
+
+  /// The command names from the root to `target` (`["signal-miner", "data", "synth"]`).
+  static func commandPath(to target: any ParsableCommand.Type, from root: any ParsableCommand.Type = SignalMiner.self)
+    -> [String]
+  {
+    let name = root.configuration.commandName ?? "\(root)"
+    if ObjectIdentifier(root) == ObjectIdentifier(target) { return [name] }
+    for sub in root.configuration.subcommands {
+      let path = commandPath(to: target, from: sub)
+      if !path.isEmpty { return [name] + path }
+    }
+    return []
+  }
 }

@@ -18,6 +18,20 @@ import Testing
     #expect(space.count(fixed: [:]) == 18)
   }
 
+  /// Grid values are the decimals the space means, so they print as written in JSON, CSV and tables.
+  @Test func gridValuesAreTheirShortestDecimals() throws {
+    let json = #"{"colsample_bytree": {"linspace": [0.1, 0.3, 3]}, "reg_lambda": {"linspace": [0, 0.7, 8]}, "learning_rate": {"logspace": [0.001, 0.1, 3]}}"#
+    let space = try SearchSpace(json: Data(json.utf8), source: "s.json", availableTargets: ["target"])
+    let byName = Dictionary(uniqueKeysWithValues: space.parameters.map { ($0.name, $0.values) })
+    // Without snapping: 0.1 + 0.2 · 1/2 = 0.2 exactly, but 0.7 · 3/7 = 0.30000000000000004 and exp(log 0.01).
+    #expect(byName["colsample_bytree"]?.map { "\($0)" } == ["0.1", "0.2", "0.3"])
+    #expect(byName["reg_lambda"]?.map { "\($0)" } == ["0.0", "0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7"])
+    #expect(byName["learning_rate"] == [0.001, 0.01, 0.1])
+    let encoded = String(decoding: try JSONSerialization.data(withJSONObject: ["v": byName["reg_lambda"]![3]]), as: UTF8.self)
+    #expect(encoded == #"{"v":0.3}"#)
+    #expect(abs(SearchSpace.shortestDecimal(1.0 / 3) - 1.0 / 3) < 1e-12)
+  }
+
   @Test func badSpacesAreOneClearError() {
     #expect(throws: MiningError("s.json: unknown parameter 'num_leafs', expected one of: colsample_bytree, reg_lambda, learning_rate, max_bin, max_depth, num_leaves, min_child_samples, n_estimators, target")) {
       try SearchSpace(json: Data(#"{"num_leafs": [2]}"#.utf8), source: "s.json", availableTargets: ["target"])

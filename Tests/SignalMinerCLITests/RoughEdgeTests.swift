@@ -27,4 +27,21 @@ import Testing
     let bad = try CommandLineTool.run(["completion", "tcsh"])
     #expect(bad.status != 0 && bad.stderr.contains("shell tcsh: expected bash, zsh or fish"), "\(bad.stderr)")
   }
+
+  /// A bad value found while a subcommand runs shows that subcommand's usage, not `signal-miner <subcommand>`.
+  @Test func aRunTimeUsageErrorShowsTheSubcommandsUsage() throws {
+    let bad = try CommandLineTool.run(["completion", "tcsh"])
+    #expect(bad.status == 64)
+    #expect(
+      bad.stderr == """
+        Error: shell tcsh: expected bash, zsh or fish
+        Usage: signal-miner completion <shell>
+          See 'signal-miner completion --help' for more information.
+
+        """, "\(bad.stderr)")
+    let nested = try CommandLineTool.run(["data", "synth", "--out", "/nonexistent/x", "--zstd-level", "0"])
+    #expect(nested.status == 64)
+    #expect(nested.stderr.contains("Usage: signal-miner data synth --out <out>"), "\(nested.stderr)")
+    #expect(!nested.stderr.contains("signal-miner <subcommand>"))
+  }
 }
