@@ -43,7 +43,7 @@ let package = Package(
     .testTarget(name: "BoostingTests", dependencies: ["Boosting", "NumeraiData", "TestSupport"]),
     .testTarget(name: "ScoringTests", dependencies: ["Scoring", "NumeraiData", "TestSupport"]),
     .testTarget(name: "GFlowNetTests", dependencies: ["GFlowNet", "TestSupport"]),
-    .testTarget(name: "FeaturesTests", dependencies: ["Features", "NumeraiData"]),
+    .testTarget(name: "FeaturesTests", dependencies: ["Features", "NumeraiData", "TestSupport"]),
     .testTarget(name: "MiningTests",
       dependencies: [
         "Mining", "Boosting", "GFlowNet", "NumeraiData", "Scoring", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),

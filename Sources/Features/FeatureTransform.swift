@@ -5,7 +5,7 @@ import NumeraiData
 /// and live rows may all be used), applied to any data set with the same input features, saved and loaded.
 ///
 /// Outputs are int8 feature columns 0…4 with stable names, so the GBDT, the cache and every command take a
-/// transformed data set unchanged. The identity (`raw`) is the only stage now; the feature lab adds more.
+/// transformed data set unchanged. Stages: the identity (`raw`) and principal components (`pca:K`).
 public protocol FeatureTransform: Sendable {
   /// The spec it was fitted from, e.g. `raw`; a trial names its stage by this spec.
   var spec: String { get }
@@ -24,13 +24,16 @@ public protocol FeatureTransform: Sendable {
 public enum FeatureTransforms {
   /// The spec of the identity stage (the data's own features).
   public static let identity = "raw"
-  /// Every spec a trial may name today.
-  public static let specs = [identity]
+  /// Every spec form a trial may name today (`pca:K`: the top K principal components).
+  public static let specs = [identity, "pca:K"]
 
   /// Fits the stage `spec` on `dataset`'s feature columns (its targets are never read).
   public static func fit(_ spec: String, on dataset: Dataset) throws -> any FeatureTransform {
-    guard spec == identity else { throw FeatureTransformError.unknownSpec(spec) }
-    return IdentityTransform(inputNames: dataset.featureNames)
+    if spec == identity { return IdentityTransform(inputNames: dataset.featureNames) }
+    let parts = spec.split(separator: ":", omittingEmptySubsequences: false)
+    guard parts.count == 2, parts[0] == "pca" else { throw FeatureTransformError.unknownSpec(spec) }
+    guard let count = Int(parts[1]) else { throw FeatureTransformError.badSpec(spec, expected: "pca:K with K a whole number") }
+    return try PCATransform.fit(count, on: dataset)
   }
 
   /// A stage saved by `FeatureTransform.encoded()`.
@@ -39,8 +42,11 @@ public enum FeatureTransforms {
     do { header = try JSONDecoder().decode(SavedHeader.self, from: data) } catch {
       throw FeatureTransformError.notATransform(source)
     }
-    guard header.spec == identity else { throw FeatureTransformError.unknownSpec(header.spec) }
-    return try JSONDecoder().decode(IdentityTransform.self, from: data)
+    if header.spec == identity { return try JSONDecoder().decode(IdentityTransform.self, from: data) }
+    guard header.spec.hasPrefix("pca:") else { throw FeatureTransformError.unknownSpec(header.spec) }
+    do { return try JSONDecoder().decode(PCATransform.Saved.self, from: data).transform } catch {
+      throw FeatureTransformError.notATransform(source)
+    }
   }
 
   private struct SavedHeader: Decodable { var spec: String }
@@ -51,6 +57,7 @@ public enum FeatureTransformError: Error, CustomStringConvertible, Equatable {
   case unknownSpec(String)
   case notATransform(String)
   case missingInput(spec: String, feature: String)
+  case badSpec(String, expected: String)
 
   public var description: String {
     switch self {
@@ -59,6 +66,7 @@ public enum FeatureTransformError: Error, CustomStringConvertible, Equatable {
     case .notATransform(let source): return "\(source): not a saved feature stage"
     case .missingInput(let spec, let feature):
       return "feature stage '\(spec)' was fitted on \(feature), which the data lacks"
+    case .badSpec(let spec, let expected): return "feature stage '\(spec)': expected \(expected)"
     }
   }
 }

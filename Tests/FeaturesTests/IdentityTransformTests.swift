@@ -23,7 +23,7 @@ import Testing
   }
 
   @Test func badSpecsFilesAndDataAreOneClearError() throws {
-    #expect(throws: FeatureTransformError.unknownSpec("pca:3")) { try FeatureTransforms.fit("pca:3", on: Self.dataset) }
+    #expect(throws: FeatureTransformError.unknownSpec("ica:3")) { try FeatureTransforms.fit("ica:3", on: Self.dataset) }
     #expect(throws: FeatureTransformError.notATransform("x.json")) { try FeatureTransforms.load(Data("[1]".utf8), source: "x.json") }
     let stage = IdentityTransform(inputNames: Self.dataset.featureNames + ["feature_extra"])
     #expect(throws: FeatureTransformError.missingInput(spec: "raw", feature: "feature_extra")) { try stage.apply(to: Self.dataset) }
