@@ -5,7 +5,8 @@ import NumeraiData
 /// and live rows may all be used), applied to any data set with the same input features, saved and loaded.
 ///
 /// Outputs are int8 feature columns 0…4 with stable names, so the GBDT, the cache and every command take a
-/// transformed data set unchanged. Stages: the identity (`raw`) and principal components (`pca:K`).
+/// transformed data set unchanged. Stages: the identity (`raw`), principal components (`pca:K`) and factor
+/// analysis (`fa:K`).
 public protocol FeatureTransform: Sendable {
   /// The spec it was fitted from, e.g. `raw`; a trial names its stage by this spec.
   var spec: String { get }
@@ -24,16 +25,18 @@ public protocol FeatureTransform: Sendable {
 public enum FeatureTransforms {
   /// The spec of the identity stage (the data's own features).
   public static let identity = "raw"
-  /// Every spec form a trial may name today (`pca:K`: the top K principal components).
-  public static let specs = [identity, "pca:K"]
+  /// Every spec form a trial may name today (`pca:K`: the top K principal components; `fa:K`: K factors).
+  public static let specs = [identity, "pca:K", "fa:K"]
 
   /// Fits the stage `spec` on `dataset`'s feature columns (its targets are never read).
   public static func fit(_ spec: String, on dataset: Dataset) throws -> any FeatureTransform {
     if spec == identity { return IdentityTransform(inputNames: dataset.featureNames) }
     let parts = spec.split(separator: ":", omittingEmptySubsequences: false)
-    guard parts.count == 2, parts[0] == "pca" else { throw FeatureTransformError.unknownSpec(spec) }
-    guard let count = Int(parts[1]) else { throw FeatureTransformError.badSpec(spec, expected: "pca:K with K a whole number") }
-    return try PCATransform.fit(count, on: dataset)
+    guard parts.count == 2, parts[0] == "pca" || parts[0] == "fa" else { throw FeatureTransformError.unknownSpec(spec) }
+    guard let count = Int(parts[1]) else {
+      throw FeatureTransformError.badSpec(spec, expected: "\(parts[0]):K with K a whole number")
+    }
+    return parts[0] == "pca" ? try PCATransform.fit(count, on: dataset) : try FactorAnalysisTransform.fit(count, on: dataset)
   }
 
   /// A stage saved by `FeatureTransform.encoded()`.
@@ -43,10 +46,13 @@ public enum FeatureTransforms {
       throw FeatureTransformError.notATransform(source)
     }
     if header.spec == identity { return try JSONDecoder().decode(IdentityTransform.self, from: data) }
-    guard header.spec.hasPrefix("pca:") else { throw FeatureTransformError.unknownSpec(header.spec) }
-    do { return try JSONDecoder().decode(PCATransform.Saved.self, from: data).transform } catch {
+    do {
+      if header.spec.hasPrefix("pca:") { return try JSONDecoder().decode(PCATransform.Saved.self, from: data).transform }
+      if header.spec.hasPrefix("fa:") { return try JSONDecoder().decode(FactorAnalysisTransform.Saved.self, from: data).transform }
+    } catch {
       throw FeatureTransformError.notATransform(source)
     }
+    throw FeatureTransformError.unknownSpec(header.spec)
   }
 
   private struct SavedHeader: Decodable { var spec: String }
@@ -58,6 +64,7 @@ public enum FeatureTransformError: Error, CustomStringConvertible, Equatable {
   case notATransform(String)
   case missingInput(spec: String, feature: String)
   case badSpec(String, expected: String)
+  case singular
 
   public var description: String {
     switch self {
@@ -67,6 +74,7 @@ public enum FeatureTransformError: Error, CustomStringConvertible, Equatable {
     case .missingInput(let spec, let feature):
       return "feature stage '\(spec)' was fitted on \(feature), which the data lacks"
     case .badSpec(let spec, let expected): return "feature stage '\(spec)': expected \(expected)"
+    case .singular: return "factor analysis: the factors' posterior covariance is singular"
     }
   }
 }

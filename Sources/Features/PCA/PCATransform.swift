@@ -36,18 +36,7 @@ public struct PCATransform: FeatureTransform, Codable, Equatable {
 
   /// Each row's score on each component (centred by the fit's means), component-major.
   public func scores(_ dataset: Dataset) throws -> [[Double]] {
-    let columns = try inputNames.map { name in
-      guard let j = dataset.featureIndex(named: name) else { throw FeatureTransformError.missingInput(spec: spec, feature: name) }
-      return j
-    }
-    return components.map { loadings in
-      var score = [Double](repeating: -zip(loadings, means).reduce(0) { $0 + $1.0 * $1.1 }, count: dataset.rowCount)
-      for (k, j) in columns.enumerated() where loadings[k] != 0 {
-        let w = loadings[k]
-        dataset.features.withUnsafeColumn(j) { x in for i in x.indices { score[i] += w * Double(x[i]) } }
-      }
-      return score
-    }
+    try LinearProjection.scores(dataset, inputNames: inputNames, means: means, weights: components, spec: spec)
   }
 
   public func apply(to dataset: Dataset) throws -> Dataset {
