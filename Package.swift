@@ -32,7 +32,7 @@ let package = Package(
     .executableTarget(
       name: "signal-miner",
       dependencies: [
-        "Parquet", "NumeraiData", "Boosting", "Scoring", "GFlowNet", "Mining", "Report",
+        "Parquet", "NumeraiData", "Boosting", "Scoring", "GFlowNet", "Features", "Mining", "Report",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

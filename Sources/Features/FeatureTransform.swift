@@ -65,6 +65,7 @@ public enum FeatureTransformError: Error, CustomStringConvertible, Equatable {
   case missingInput(spec: String, feature: String)
   case badSpec(String, expected: String)
   case singular
+  case duplicateFeature(String)
 
   public var description: String {
     switch self {
@@ -75,6 +76,23 @@ public enum FeatureTransformError: Error, CustomStringConvertible, Equatable {
       return "feature stage '\(spec)' was fitted on \(feature), which the data lacks"
     case .badSpec(let spec, let expected): return "feature stage '\(spec)': expected \(expected)"
     case .singular: return "factor analysis: the factors' posterior covariance is singular"
+    case .duplicateFeature(let name): return "feature \(name) is already in the data; apply a stage to data without its outputs"
     }
+  }
+}
+
+extension Dataset {
+  /// This data set with `other`'s feature columns appended (same rows; `other` typically a stage's output).
+  /// - Throws: `FeatureTransformError.duplicateFeature` when a name is in both.
+  public func appendingFeatures(of other: Dataset) throws -> Dataset {
+    precondition(other.rowCount == rowCount, "appending features of a data set with other rows")
+    if let clash = other.featureNames.first(where: { featureIndex(named: $0) != nil }) {
+      throw FeatureTransformError.duplicateFeature(clash)
+    }
+    let columns = (0..<featureCount).map(features.columnArray) + (0..<other.featureCount).map(other.features.columnArray)
+    return Dataset(
+      ids: ids, eras: eras, eraRanges: eraRanges, featureNames: featureNames + other.featureNames,
+      features: ColumnMajorMatrix(columns: columns, rowCount: rowCount), targetNames: targetNames, targets: targets,
+      dataTypes: dataTypes)
   }
 }

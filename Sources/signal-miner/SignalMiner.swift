@@ -11,6 +11,7 @@ struct SignalMiner: AsyncParsableCommand {
     subcommands: [
       DemoCommand.self,
       DataCommand.self,
+      FeaturesCommand.self,
       ScoreCommand.self,
       TrainCommand.self,
       PredictCommand.self,
@@ -51,7 +52,7 @@ struct SignalMiner: AsyncParsableCommand {
   static func commandPath(to target: any ParsableCommand.Type, from root: any ParsableCommand.Type = SignalMiner.self)
     -> [String]
   {
-    let name = root.configuration.commandName ?? "\(root)"
+    let name = root._commandName
     if ObjectIdentifier(root) == ObjectIdentifier(target) { return [name] }
     for sub in root.configuration.subcommands {
       let path = commandPath(to: target, from: sub)

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Features
+import Foundation
+import NumeraiData
+import Parquet
+
+/// `signal-miner features fit|apply|info`: unsupervised feature stages (PCA, factor analysis) fitted on feature
+/// columns only, saved as `.smt`, applied to any data with the same features.
+struct FeaturesCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "features", abstract: "Fit, apply and inspect unsupervised feature stages (pca, fa).",
+    subcommands: [Fit.self, Apply.self, Info.self])
+
+  /// `features fit --method pca --components 16 --data … --out T.smt`.
+  struct Fit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Fit a stage on the data's feature columns (targets are never read) and save it.")
+    @Option(help: "pca (principal components) or fa (factor analysis).") var method: String
+    @Option(help: "Output features (components or factors).") var components: Int
+    @OptionGroup var data: DataOptions
+    @Option(help: "The stage file to write (.smt).") var out: String
+
+    func run() async throws {
+      guard ["pca", "fa"].contains(method) else { throw ValidationError("--method \(method): expected pca or fa") }
+      let dataset = try data.load().dataset
+      let start = Date()
+      let stage = try FeatureTransforms.fit("\(method):\(components)", on: dataset)
+      let seconds = Date().timeIntervalSince(start)
+      try AtomicFile.write(try stage.encoded(), to: out)
+      print("fitted \(stage.spec) on \(dataset.rowCount) rows × \(dataset.featureCount) features in \(String(format: "%.2f", seconds)) s → \(out)")
+    }
+  }
+
+  /// `features apply --transform T.smt --data … --out F.smd|F.parquet`.
+  struct Apply: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Append a fitted stage's features to data (never refits): a .smd cache or a .parquet file.")
+    @Option(help: "A stage written by `features fit`.") var transform: String
+    @OptionGroup var data: DataOptions
+    @Option(help: "The file to write: .smd (cache) or .parquet.") var out: String
+
+    func run() async throws {
+      let stage = try FeaturesCommand.load(transform)
+      let dataset = try data.load().dataset
+      let combined = try dataset.appendingFeatures(of: try stage.apply(to: dataset))
+      if out.hasSuffix(".parquet") {
+        try SyntheticNumerai.writeParquet(combined, to: out)
+      } else {
+        try DatasetCache.write(combined, to: out)
+      }
+      print("wrote \(out): \(combined.rowCount) rows, \(dataset.featureCount) + \(stage.outputNames.count) features (\(stage.spec))")
+    }
+  }
+
+  /// `features info T.smt`.
+  struct Info: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Describe a fitted stage.")
+    @Argument(help: "A stage written by `features fit`.") var transform: String
+
+    func run() async throws {
+      let stage = try FeaturesCommand.load(transform)
+      print("stage      \(stage.spec)")
+      print("inputs     \(stage.inputNames.count) features (\(stage.inputNames.prefix(3).joined(separator: ", "))…)")
+      print("outputs    \(stage.outputNames.joined(separator: ", "))")
+      if let pca = stage as? PCATransform {
+        print("variance   " + pca.explainedVariance.map { String(format: "%.4g", $0) }.joined(separator: ", "))
+      } else if let fa = stage as? FactorAnalysisTransform, let ll = fa.logLikelihoods.last {
+        print("fit        log-likelihood \(String(format: "%.6g", ll)) after \(fa.logLikelihoods.count) iterations")
+      }
+    }
+  }
+
+  static func load(_ path: String) throws -> any FeatureTransform {
+    guard let data = FileManager.default.contents(atPath: path) else { throw DataError(path: path, "no such file") }
+    return try FeatureTransforms.load(data, source: path)
+  }
+}
+
+/// Writes a file through a temporary name and a rename, so a failure leaves no partial file.
+enum AtomicFile {
+  static func write(_ data: Data, to path: String) throws {
+    do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+      throw DataError(path: path, "cannot write the file (\(error.localizedDescription))")
+    }
+  }
+}

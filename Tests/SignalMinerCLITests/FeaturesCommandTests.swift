@@ -1,0 +1,61 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `signal-miner features fit|apply|info` as a user runs them.
+@Suite struct FeaturesCommandTests {
+  static func synth(_ dir: TemporaryDirectory, features: Int = 12, prefix: String = "s") throws {
+    let run = try CommandLineTool.run(
+      ["data", "synth", "--out", dir.file(prefix), "--eras", "16", "--rows-per-era", "50", "--features", "\(features)",
+       "--validation-eras", "4"])
+    #expect(run.status == 0, "\(run.stderr)")
+  }
+
+  @Test func fitApplyInfo() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    try Self.synth(dir)
+    let fit = try CommandLineTool.run(
+      ["features", "fit", "--method", "pca", "--components", "3", "--data", dir.file("s_train.parquet"), "--out", dir.file("p.smt")])
+    #expect(fit.status == 0, "\(fit.stderr)")
+    #expect(fit.stdout.hasPrefix("fitted pca:3 on 600 rows × 12 features"))
+    let info = try CommandLineTool.run(["features", "info", dir.file("p.smt")])
+    #expect(info.stdout.contains("outputs    feature_pca_001, feature_pca_002, feature_pca_003"), "\(info.stdout)")
+    // Applied to other rows (validation), never refitted: the cache gains three int8 columns, 0…4.
+    let apply = try CommandLineTool.run(
+      ["features", "apply", "--transform", dir.file("p.smt"), "--data", dir.file("s_validation.parquet"), "--out", dir.file("v.smd")])
+    #expect(apply.status == 0, "\(apply.stderr)")
+    #expect(apply.stdout == "wrote \(dir.file("v.smd")): 200 rows, 12 + 3 features (pca:3)\n")
+    let described = try CommandLineTool.run(["data", "info", dir.file("v.smd"), "--json"])
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(described.stdout.utf8)) as? [String: Any])
+    let columns = try #require(json["columns"] as? [String: [String: Any]])
+    #expect(columns.count == 15)
+    #expect(columns["feature_pca_002"]?["min"] as? Int == 0 && columns["feature_pca_002"]?["max"] as? Int == 4)
+    #expect(abs((columns["feature_pca_002"]?["mean"] as? Double ?? 0) - 2) < 1e-9)
+    // The stage file does not change by applying it.
+    let again = try CommandLineTool.run(["features", "info", dir.file("p.smt")])
+    #expect(again.stdout == info.stdout)
+  }
+
+  /// Bad input: one line each, exit 1 (64 for a bad option), nothing written.
+  @Test func badInputsAreOneClearLine() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    try Self.synth(dir)
+    try Self.synth(dir, features: 8, prefix: "narrow")
+    _ = try CommandLineTool.run(
+      ["features", "fit", "--method", "fa", "--components", "2", "--data", dir.file("s_train.parquet"), "--out", dir.file("f.smt")])
+    let missing = try CommandLineTool.run(
+      ["features", "apply", "--transform", dir.file("f.smt"), "--data", dir.file("narrow_train.parquet"), "--out", dir.file("x.smd")])
+    #expect(missing.status == 1)
+    #expect(missing.stderr == "Error: feature stage 'fa:2' was fitted on feature_0008, which the data lacks\n")
+    #expect(!FileManager.default.fileExists(atPath: dir.file("x.smd")))
+    let tooMany = try CommandLineTool.run(
+      ["features", "fit", "--method", "pca", "--components", "40", "--data", dir.file("s_train.parquet"), "--out", dir.file("p.smt")])
+    #expect(tooMany.status == 1)
+    #expect(tooMany.stderr == "Error: feature stage 'pca:40': expected 1…12 components\n")
+    #expect(!FileManager.default.fileExists(atPath: dir.file("p.smt")))
+    let notAStage = try CommandLineTool.run(["features", "info", dir.file("s_features.json")])
+    #expect(notAStage.stderr == "Error: \(dir.file("s_features.json")): not a saved feature stage\n")
+  }
+}
