@@ -170,7 +170,8 @@ struct ColumnChunkDecoder {
     dictionaryCount: Int?, page: (DataPage) throws -> Void
   ) throws {
     let rows = header.valueCount
-    let (present, valueCount) = try nested?.decode(levelBytes, header: header) ?? definitionLevels(levelBytes, rows: rows)
+    let (present, valueCount) =
+      try nested?.decode(levelBytes, header: header) ?? definitionLevels(levelBytes, rows: rows)
     if let plain = try reencodedAsPlain(header.encoding, valueBytes, count: valueCount) {
       return try plain.withUnsafeBytes {
         try page(DataPage(rowCount: rows, present: present, valueCount: valueCount, values: .plain($0)))

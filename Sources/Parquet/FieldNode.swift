@@ -42,8 +42,16 @@ struct FieldNodeBuilder {
 
   init(columns: [ParquetColumnDescriptor]) { self.columns = columns }
 
-  private enum Repetition: Int32 { case required = 0, optional = 1, repeated = 2 }
-  private enum Annotation: Int32 { case map = 1, mapKeyValue = 2, list = 3 }
+  private enum Repetition: Int32 {
+    case required = 0
+    case optional = 1
+    case repeated = 2
+  }
+  private enum Annotation: Int32 {
+    case map = 1
+    case mapKeyValue = 2
+    case list = 3
+  }
 
   /// The field for `tree`, under ancestors with `definition` and `repetition` levels. `asElement` reads a
   /// repeated field as one element of the list it forms (its repetition already counted).
@@ -55,7 +63,8 @@ struct FieldNodeBuilder {
       let element = try field(tree, definition: definition + 1, repetition: repetition + 1, asElement: true)
       return FieldNode(
         name: tree.element.name, isOptional: false, definitionLevel: definition, leaves: element.leaves,
-        kind: .repeated(element: element, definitionLevel: definition + 1, repetitionLevel: repetition + 1, isMap: false))
+        kind: .repeated(
+          element: element, definitionLevel: definition + 1, repetitionLevel: repetition + 1, isMap: false))
     }
     let isOptional = repetitionType == .optional && !asElement
     let level = definition + (isOptional ? 1 : 0)

@@ -69,7 +69,8 @@ struct LeafValueCollector {
     switch physicalType {
     case .boolean: throw CorruptData("BOOLEAN columns have no dictionary")
     case .byteArray: dictionaryStarts = try ParquetFile.plainByteArrayOffsets(raw, count: count)
-    default: guard count <= raw.count / width else { throw CorruptData("dictionary page too short for \(count) values") }
+    default:
+      guard count <= raw.count / width else { throw CorruptData("dictionary page too short for \(count) values") }
     }
     dictionary = [UInt8](raw)
   }
@@ -117,7 +118,9 @@ struct LeafValueCollector {
 
   private func load<T: BitwiseCopyable>(_: T.Type) -> [T] {
     plain.withUnsafeBytes { raw in
-      (0..<(raw.count / MemoryLayout<T>.size)).map { raw.loadUnaligned(fromByteOffset: $0 * MemoryLayout<T>.size, as: T.self) }
+      (0..<(raw.count / MemoryLayout<T>.size)).map {
+        raw.loadUnaligned(fromByteOffset: $0 * MemoryLayout<T>.size, as: T.self)
+      }
     }
   }
 }

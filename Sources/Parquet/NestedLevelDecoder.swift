@@ -29,7 +29,9 @@ final class NestedLevelDecoder {
     for (max, name) in [(maxRepetition, "repetition"), (maxDefinition, "definition")] where max > 0 {
       guard bytes.count - end >= 4 else { throw CorruptData("page too short for its \(name) levels") }
       let length = Int(bytes.loadUnaligned(fromByteOffset: end, as: UInt32.self).littleEndian)
-      guard length <= bytes.count - end - 4 else { throw CorruptData("\(name) levels of \(length) bytes exceed the page") }
+      guard length <= bytes.count - end - 4 else {
+        throw CorruptData("\(name) levels of \(length) bytes exceed the page")
+      }
       end += 4 + length
     }
     return end
@@ -43,8 +45,10 @@ final class NestedLevelDecoder {
   {
     let count = header.valueCount
     let (repetitionBytes, definitionBytes) = try streams(levelBytes, header: header)
-    repetition = try levels(repetitionBytes, max: maxRepetition, count: count, into: repetitionBuffer, name: "repetition")
-    definition = try levels(definitionBytes, max: maxDefinition, count: count, into: definitionBuffer, name: "definition")
+    repetition = try levels(
+      repetitionBytes, max: maxRepetition, count: count, into: repetitionBuffer, name: "repetition")
+    definition = try levels(
+      definitionBytes, max: maxDefinition, count: count, into: definitionBuffer, name: "definition")
     var values = 0
     let top = UInt32(maxDefinition)
     for level in definition where level == top { values += 1 }
@@ -82,7 +86,9 @@ final class NestedLevelDecoder {
     let out = buffer.reserve(count)
     guard count > 0 else { return UnsafeBufferPointer(out) }
     let largest = try RLEHybrid.decode(bytes, bitWidth: Self.bitWidth(max), count: count, into: out.baseAddress!)
-    guard largest <= UInt32(max) else { throw CorruptData("\(name) level \(largest) above the column's maximum \(max)") }
+    guard largest <= UInt32(max) else {
+      throw CorruptData("\(name) level \(largest) above the column's maximum \(max)")
+    }
     return UnsafeBufferPointer(out)
   }
 }

@@ -192,7 +192,8 @@ public final class ParquetFile: @unchecked Sendable {
     let field = columns[index].name.split(separator: ".").first.map(String.init) ?? columns[index].name
     throw ParquetError(
       path: path, column: columns[index].name,
-      reason: "is nested (inside a LIST, MAP or STRUCT group, or repeated); read it with readField(named: \"\(field)\")")
+      reason:
+        "is nested (inside a LIST, MAP or STRUCT group, or repeated); read it with readField(named: \"\(field)\")")
   }
 
   /// Drops the decoded chunk's pages from this process's resident memory (they stay in the page cache), so

@@ -31,7 +31,8 @@ struct RecordAssembler {
           throw CorruptData("levels end after \(row) of \(rows) rows")
         }
         guard cursor.leaf.repetition[cursor.entry] == 0 else {
-          throw CorruptData("row \(row) starts with repetition level \(cursor.leaf.repetition[cursor.entry]), expected 0")
+          throw CorruptData(
+            "row \(row) starts with repetition level \(cursor.leaf.repetition[cursor.entry]), expected 0")
         }
       }
       values.append(try assembler.read(field))
@@ -64,7 +65,9 @@ struct RecordAssembler {
       guard isMap else { return .list(items) }
       return .map(
         try items.map { item in
-          guard case .struct(let fields) = item, fields.count == 2 else { throw CorruptData("map entry without a key and a value") }
+          guard case .struct(let fields) = item, fields.count == 2 else {
+            throw CorruptData("map entry without a key and a value")
+          }
           return ParquetValue.Entry(key: fields[0].value, value: fields[1].value)
         })
     }

@@ -40,8 +40,9 @@ enum NestedFixtures {
         "row": pa.array(range(n), pa.int32()),
         "ints": pa.array([maybe(0.1, lambda: small_list(lambda: maybe(0.2, lambda: rng.randrange(-2**40, 2**40))))
                           for _ in range(n)], pa.list_(pa.int64())),
-        "record": pa.array([maybe(0.1, lambda: {"a": maybe(0.2, lambda: rng.randrange(-1000, 1000)),
-                                                 "b": maybe(0.2, lambda: small_list(lambda: maybe(0.2, lambda: rng.choice(words))))})
+        "record": pa.array([maybe(0.1, lambda: {
+                                "a": maybe(0.2, lambda: rng.randrange(-1000, 1000)),
+                                "b": maybe(0.2, lambda: small_list(lambda: maybe(0.2, lambda: rng.choice(words))))})
                             for _ in range(n)], pa.struct([("a", pa.int32()), ("b", pa.list_(pa.string()))])),
         "scores": pa.array([maybe(0.1, lambda: [(rng.choice(words), maybe(0.2, lambda: rng.random() - 0.5))
                                                 for _ in range(rng.randrange(4))])

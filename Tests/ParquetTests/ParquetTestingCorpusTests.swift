@@ -111,7 +111,8 @@ import Testing
       #expect(
         throws: ParquetError(
           path: file.path, column: column,
-          reason: "is nested (inside a LIST, MAP or STRUCT group, or repeated); read it with readField(named: \"\(field)\")")
+          reason:
+            "is nested (inside a LIST, MAP or STRUCT group, or repeated); read it with readField(named: \"\(field)\")")
       ) { try file.readColumn(index) }
     }
   }

@@ -21,7 +21,8 @@ enum ParquetValueMatching {
     case .null: return want is NSNull ? nil : differs
     case .bool(let b): return number?.boolValue == b ? nil : differs
     case .int(let i): return number?.int64Value == i ? nil : differs
-    case .float(let f): return text.flatMap(Double.init).map { $0.isNaN ? f.isNaN : Double(f) == $0 } == true ? nil : differs
+    case .float(let f):
+      return text.flatMap(Double.init).map { $0.isNaN ? f.isNaN : Double(f) == $0 } == true ? nil : differs
     case .double(let d): return text.flatMap(Double.init).map { $0.isNaN ? d.isNaN : d == $0 } == true ? nil : differs
     case .string(let s): return hex(Array(s.utf8)) == text ? nil : differs
     case .bytes(let b): return hex(b) == text ? nil : differs
@@ -36,7 +37,8 @@ enum ParquetValueMatching {
         return differs
       }
       return zip(entries, wanted).enumerated().lazy.compactMap { k, pair in
-        mismatch(pair.0.key, pair.1[0], at: "\(path){\(k)}.key") ?? mismatch(pair.0.value, pair.1[1], at: "\(path){\(k)}.value")
+        mismatch(pair.0.key, pair.1[0], at: "\(path){\(k)}.key")
+          ?? mismatch(pair.0.value, pair.1[1], at: "\(path){\(k)}.value")
       }.first
     }
   }
