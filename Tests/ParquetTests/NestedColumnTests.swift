@@ -30,6 +30,38 @@ import Testing
     ) { try file.readField(named: "nope") }
   }
 
+  /// A repetition level above the column's maximum, written into a page of pyarrow's file: one error naming
+  /// the file and the leaf column.
+  @Test func repetitionLevelAboveMaximumInAFile() throws {
+    let original = try NestedFixtures.directory.get() + "/uncompressed.parquet"
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: original)))
+    let leaf = "grid.list.element.list.element"
+    let pageOffset = try {
+      let file = try ParquetFile(path: original)
+      let index = try #require(file.columnIndex(named: leaf))
+      return Int(file.metadata.rowGroups[0].columns[index].dataPageOffset)
+    }()
+    let body = try bytes.withUnsafeBytes { raw in
+      var reader = ThriftCompactReader(raw, position: pageOffset)
+      _ = try PageHeader(&reader)
+      return reader.position
+    }
+    // The body opens with the repetition levels' 4-byte length, then the first run's header: make the run's
+    // levels 3 (two bits each; the column's maximum is 2).
+    if bytes[body + 4] & 1 == 0 {
+      bytes[body + 5] = 3
+    } else {
+      bytes[body + 5] = 0xFF
+    }
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString)-levels.parquet").path
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let file = try ParquetFile(path: path)
+    #expect(
+      throws: ParquetError(path: path, column: leaf, reason: "repetition level 3 above the column's maximum 2")
+    ) { try file.readField(named: "grid") }
+  }
+
   // MARK: - The Dremel paper's Document example (Melnik et al. 2010, figures 2 and 3)
 
   /// message Document { required int64 DocId; optional group Links { repeated int64 Backward;

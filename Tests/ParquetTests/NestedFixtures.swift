@@ -2,10 +2,10 @@ import Foundation
 import TestSupport
 
 /// Parquet files with nested columns written by pyarrow — data pages v1 and v2, dictionary or PLAIN, one
-/// or many pages and row groups — with pyarrow's reading of each top-level field as JSON (the mapping of
+/// or many pages and row groups, compressed or not — with pyarrow's reading of each top-level field as JSON (the mapping of
 /// `ParquetTestingCorpus.nestedPython`), written once per test run.
 enum NestedFixtures {
-  static let variants = ["v1", "v2", "small_pages"]
+  static let variants = ["v1", "v2", "small_pages", "uncompressed"]
 
   /// The directory holding `<variant>.parquet` and `expected.json`.
   static let directory: Result<String, any Error> = Result {
@@ -55,6 +55,7 @@ enum NestedFixtures {
         "v1": {},
         "v2": {"data_page_version": "2.0", "compression": "zstd", "use_dictionary": False},
         "small_pages": {"data_page_size": 256, "write_batch_size": 40, "row_group_size": 1000},
+        "uncompressed": {"compression": "none", "use_dictionary": False},
     }
     expected = {}
     for name, kw in options.items():
