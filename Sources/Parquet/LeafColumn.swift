@@ -21,6 +21,10 @@ extension ParquetFile {
     do {
       for group in metadata.rowGroups {
         let chunk = group.columns[leaf.column]
+        // As for the file's rows: RLE packs many levels into few bytes, but not unboundedly many.
+        guard chunk.valueCount <= Int64(mapping.count) * 1024 + 1_000_000 else {
+          throw CorruptData("column chunk declares \(chunk.valueCount) values in a file of \(mapping.count) bytes")
+        }
         let entriesBefore = repetition.count
         var decoder = ColumnChunkDecoder(
           file: mapping, chunk: chunk, isOptional: column.isOptional, physicalType: column.physicalType, nested: levels)
