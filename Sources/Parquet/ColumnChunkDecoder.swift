@@ -34,10 +34,16 @@ struct ColumnChunkDecoder {
   /// Bytes a page may run past the chunk's declared end: old parquet-mr writers (before 1.2.9, PARQUET-816)
   /// under-reported chunk sizes, and readers (Arrow) tolerate up to 100 bytes for their files.
   var sizePadding = 0
+  /// The levels of a nested leaf (nil for a flat column, whose definition levels `isOptional` describes).
+  let nested: NestedLevelDecoder?
   private let levels = ScratchBuffer()
   private let indices = ScratchBuffer()
 
-  init(file: UnsafeRawBufferPointer, chunk: FileMetaData.ColumnChunk, isOptional: Bool, physicalType: ParquetPhysicalType) {
+  init(
+    file: UnsafeRawBufferPointer, chunk: FileMetaData.ColumnChunk, isOptional: Bool, physicalType: ParquetPhysicalType,
+    nested: NestedLevelDecoder? = nil
+  ) {
+    self.nested = nested
     self.file = file
     self.chunk = chunk
     self.isOptional = isOptional
@@ -114,7 +120,7 @@ struct ColumnChunkDecoder {
       guard levelLength <= body.count, levelLength <= header.uncompressedSize else {
         throw CorruptData("page levels of \(levelLength) bytes exceed the page")
       }
-      let levelBytes = UnsafeRawBufferPointer(rebasing: body[repetitionLength..<levelLength])
+      let levelBytes = UnsafeRawBufferPointer(rebasing: body[(nested == nil ? repetitionLength : 0)..<levelLength])
       let stored = UnsafeRawBufferPointer(rebasing: body[levelLength...])
       // A page of nulls only may store no values at all: nothing to decompress (an empty input is not a
       // valid Snappy or gzip stream).
@@ -142,6 +148,12 @@ struct ColumnChunkDecoder {
   private mutating func decodeV1(
     _ header: PageHeader, _ bytes: UnsafeRawBufferPointer, dictionaryCount: Int?, page: (DataPage) throws -> Void
   ) throws {
+    if let nested {
+      let split = try nested.levelsLengthV1(bytes)
+      return try decodeValues(
+        header, levels: UnsafeRawBufferPointer(rebasing: bytes[..<split]),
+        values: UnsafeRawBufferPointer(rebasing: bytes[split...]), dictionaryCount: dictionaryCount, page: page)
+    }
     guard isOptional else {
       return try decodeValues(
         header, levels: UnsafeRawBufferPointer(start: nil, count: 0), values: bytes, dictionaryCount: dictionaryCount,
@@ -164,7 +176,8 @@ struct ColumnChunkDecoder {
     dictionaryCount: Int?, page: (DataPage) throws -> Void
   ) throws {
     let rows = header.valueCount
-    let (present, valueCount) = try definitionLevels(levelBytes, rows: rows)
+    let (present, valueCount) =
+      try nested?.decode(levelBytes, header: header) ?? definitionLevels(levelBytes, rows: rows)
     if let plain = try reencodedAsPlain(header.encoding, valueBytes, count: valueCount) {
       return try plain.withUnsafeBytes {
         try page(DataPage(rowCount: rows, present: present, valueCount: valueCount, values: .plain($0)))

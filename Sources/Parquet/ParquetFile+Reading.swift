@@ -135,7 +135,7 @@ extension ParquetFile {
   }
 
   /// Splits PLAIN byte arrays (4-byte little-endian length, then the bytes) into offsets into `raw`.
-  private static func plainByteArrayOffsets(_ raw: UnsafeRawBufferPointer, count: Int) throws -> [Int] {
+  static func plainByteArrayOffsets(_ raw: UnsafeRawBufferPointer, count: Int) throws -> [Int] {
     var starts = [Int]()
     starts.reserveCapacity(count + 1)
     var p = 0

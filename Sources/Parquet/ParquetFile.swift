@@ -12,10 +12,10 @@ import Foundation
 /// pages, PLAIN, RLE_DICTIONARY, RLE (booleans), DELTA_BINARY_PACKED, DELTA_(LENGTH_)BYTE_ARRAY and
 /// BYTE_STREAM_SPLIT values, nulls
 /// through definition levels, the types INT96 and FIXED_LEN_BYTE_ARRAY (FLOAT16, DECIMAL), and the codecs
-/// UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4_RAW, LZ4 and BROTLI. Only the
-/// columns asked for are decoded; a file may also hold nested columns, which are listed (`isNested`) and
-/// refused when asked for. The file's bytes are never trusted: a truncated or corrupt file ends in a
-/// `ParquetError` naming the file (and column), never a crash.
+/// UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4_RAW, LZ4 and BROTLI. Only the columns asked for are decoded. Nested
+/// columns (`isNested`: inside LIST, MAP or STRUCT groups, or repeated) are read by top-level field with
+/// `readField(named:)`, as `ParquetValue`s. The file's bytes are never trusted: a truncated or corrupt file
+/// ends in a `ParquetError` naming the file (and column), never a crash.
 public final class ParquetFile: @unchecked Sendable {
   /// The path the file was opened from.
   public let path: String
@@ -32,10 +32,10 @@ public final class ParquetFile: @unchecked Sendable {
   /// The writer, e.g. `parquet-cpp-arrow version 26.0.1`.
   public let createdBy: String?
 
-  private let mapping: UnsafeRawBufferPointer
-  private let metadata: FileMetaData
+  let mapping: UnsafeRawBufferPointer
+  let metadata: FileMetaData
   /// Bytes a page may run past its chunk's declared end (`ColumnChunkDecoder.sizePadding`).
-  private let chunkSizePadding: Int
+  let chunkSizePadding: Int
 
   /// Opens and memory-maps `path`, and reads and checks its footer.
   public init(path: String) throws {
@@ -72,14 +72,19 @@ public final class ParquetFile: @unchecked Sendable {
       }
       // A page can pack many rows into few bytes (RLE), but not unboundedly many: this bounds what a
       // corrupt row count can make the reader allocate.
-      guard metadata.rowCount <= Int64(size) * 1024 + 1_000_000 else {
-        throw fail("broken footer: \(metadata.rowCount) rows declared in a file of \(size) bytes")
+      // parquet-rs 0.3 declared 0 rows in the footer of files holding rows: the row groups count then, as
+      // pyarrow counts them.
+      let rows =
+        metadata.rowCount != 0
+        ? metadata.rowCount : metadata.rowGroups.reduce(0) { $0 + min(max(0, $1.rowCount), Int64(UInt32.max)) }
+      guard rows <= Int64(size) * 1024 + 1_000_000 else {
+        throw fail("broken footer: \(rows) rows declared in a file of \(size) bytes")
       }
-      let (columns, codecs) = try Self.describe(metadata, fail: fail)
+      let (columns, codecs) = try Self.describe(metadata, rows: rows, fail: fail)
       self.columns = columns
       self.codecNames = codecs
       self.metadata = metadata
-      rowCount = metadata.rowGroups.reduce(0) { $0 + Int($1.rowCount) }
+      rowCount = Int(rows)
       chunkSizePadding = Self.writesShortChunkSizes(metadata.createdBy) ? 100 : 0
       rowGroupCount = metadata.rowGroups.count
       keyValueMetadata = metadata.keyValues
@@ -94,7 +99,7 @@ public final class ParquetFile: @unchecked Sendable {
   deinit { munmap(UnsafeMutableRawPointer(mutating: mapping.baseAddress), mapping.count) }
 
   /// Leaf columns from the schema, checked against every row group.
-  private static func describe(_ m: FileMetaData, fail: (String) -> ParquetError) throws -> (
+  private static func describe(_ m: FileMetaData, rows: Int64, fail: (String) -> ParquetError) throws -> (
     [ParquetColumnDescriptor], [String]
   ) {
     guard let root = m.schema.first else { throw fail("broken footer: empty schema") }
@@ -106,8 +111,10 @@ public final class ParquetFile: @unchecked Sendable {
       guard group.columns.count == columns.count else {
         throw fail("broken footer: row group \(g) has \(group.columns.count) column chunks, expected \(columns.count)")
       }
-      guard group.rowCount >= 0 else { throw fail("broken footer: row group \(g) has \(group.rowCount) rows") }
-      total += group.rowCount
+      guard group.rowCount >= 0, group.rowCount <= rows else {
+        throw fail("broken footer: row group \(g) has \(group.rowCount) rows")
+      }
+      total &+= group.rowCount
       for (c, chunk) in group.columns.enumerated() {
         guard chunk.type == columns[c].physicalType.rawValue else {
           throw fail("broken footer: column '\(columns[c].name)' changes type in row group \(g)")
@@ -116,10 +123,8 @@ public final class ParquetFile: @unchecked Sendable {
         if !codecs.contains(name) { codecs.append(name) }
       }
     }
-    // Some writers leave the file's row count at 0 (parquet-testing's repeated_no_annotation); readers go by
-    // the row groups then, as Arrow does.
-    guard total == m.rowCount || m.rowCount == 0 else {
-      throw fail("broken footer: row groups hold \(total) rows, the file declares \(m.rowCount)")
+    guard total == rows else {
+      throw fail("broken footer: row groups hold \(total) rows, the file declares \(rows)")
     }
     return (columns, codecs)
   }
@@ -200,17 +205,20 @@ public final class ParquetFile: @unchecked Sendable {
     return version.lexicographicallyPrecedes([1, 2, 9])
   }
 
-  /// Throws, naming the file and column, unless column `index` is flat (nested columns are not read yet).
+  /// Throws, naming the file and column, unless column `index` is flat (nested leaves read with their
+  /// top-level field, through `readField(named:)`).
   func requireFlat(_ index: Int) throws {
     guard columns[index].isNested else { return }
+    let field = columns[index].name.split(separator: ".").first.map(String.init) ?? columns[index].name
     throw ParquetError(
       path: path, column: columns[index].name,
-      reason: "is nested (inside a LIST, MAP or STRUCT group, or repeated); only flat columns can be read")
+      reason:
+        "is nested (inside a LIST, MAP or STRUCT group, or repeated); read it with readField(named: \"\(field)\")")
   }
 
   /// Drops the decoded chunk's pages from this process's resident memory (they stay in the page cache), so
   /// reading a file costs the output plus a few pages, not the output plus the file.
-  private func releasePages(of chunk: FileMetaData.ColumnChunk) {
+  func releasePages(of chunk: FileMetaData.ColumnChunk) {
     let page = Int(sysconf(Int32(_SC_PAGESIZE)))
     var start = Int(chunk.dataPageOffset)
     if let d = chunk.dictionaryPageOffset, d > 0, d < chunk.dataPageOffset { start = Int(d) }

@@ -50,8 +50,8 @@ public struct ParquetColumnDescriptor: Sendable, Equatable {
   public let isString: Bool
   /// Whether the column may hold nulls (`optional`), so pages carry definition levels.
   public let isOptional: Bool
-  /// Whether the leaf sits inside a group (LIST, MAP, STRUCT) or is repeated. Such columns are listed but
-  /// not read yet: reading one throws a `ParquetError` naming it; the file's flat columns read as usual.
+  /// Whether the leaf sits inside a group (LIST, MAP, STRUCT) or is repeated. `readColumn` refuses such a
+  /// column with a `ParquetError` naming it; `ParquetFile.readField(named:)` reads its top-level field.
   public let isNested: Bool
   /// Bytes per value of a FIXED_LEN_BYTE_ARRAY column (12 for INT96), nil for other types.
   public var fixedLength: Int? = nil

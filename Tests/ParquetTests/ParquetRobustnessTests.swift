@@ -5,7 +5,12 @@ import Testing
 /// Bad files end in one clear `ParquetError` naming the file — never a crash, a hang or a wrong silent read.
 @Suite struct ParquetRobustnessTests {
   static func validBytes(_ variant: String = "small_pages") throws -> [UInt8] {
-    [UInt8](try Data(contentsOf: URL(fileURLWithPath: try PyarrowFixtures.directory.get() + "/\(variant).parquet")))
+    // "nested" is the many-page file of nested columns.
+    let path =
+      variant == "nested"
+      ? try NestedFixtures.directory.get() + "/small_pages.parquet"
+      : try PyarrowFixtures.directory.get() + "/\(variant).parquet"
+    return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
   }
 
   static func write(_ bytes: [UInt8], name: String) throws -> String {
@@ -14,11 +19,14 @@ import Testing
     return path
   }
 
-  /// Opens `path` and decodes every column; returns the error text, or nil when everything read.
+  /// Opens `path` and decodes every column (the nested ones by top-level field); returns the error text, or
+  /// nil when everything read.
   static func readEverything(_ path: String) -> String? {
     do {
       let file = try ParquetFile(path: path)
-      for index in file.columns.indices { _ = try file.readColumn(index) }
+      for index in file.columns.indices where !file.columns[index].isNested { _ = try file.readColumn(index) }
+      let nested = Set(file.columns.filter(\.isNested).map { String($0.name.prefix { $0 != "." }) })
+      for name in file.fieldNames where nested.contains(name) { _ = try file.readField(named: name) }
       let ints = file.columns.indices.filter { file.columns[$0].intBitWidth == 8 }
       var matrix = [Int8](repeating: 0, count: ints.count * file.rowCount)
       _ = try file.readInt8Columns(ints, into: &matrix, floatScale: 4, missing: 2, threads: 2)
@@ -77,10 +85,11 @@ import Testing
 
   /// 500 flipped copies of the many-page Snappy file, and 150 of each of the ZSTD, GZIP, v2,
   /// DELTA_BINARY_PACKED, LZ4_RAW, BYTE_STREAM_SPLIT, DELTA_(LENGTH_)BYTE_ARRAY, BROTLI and fixed-width
-  /// BYTE_STREAM_SPLIT files (every file also holds INT96, decimal, float16 and fixed-size binary columns).
+  /// BYTE_STREAM_SPLIT files (every file also holds INT96, decimal, float16 and fixed-size binary columns), and
+  /// 300 of the many-page file of nested columns (lists, a struct, a map, lists of lists).
   @Test(arguments: [
     ("small_pages", 500), ("zstd", 150), ("gzip", 150), ("page_v2", 150), ("delta", 150), ("lz4_raw", 150),
-    ("byte_stream_split", 150), ("delta_strings", 150), ("brotli", 150), ("fixed_width_split", 150),
+    ("byte_stream_split", 150), ("delta_strings", 150), ("brotli", 150), ("fixed_width_split", 150), ("nested", 300),
   ])
   func randomByteFlipsNeverCrash(variant: String, count: Int) throws {
     let original = try Self.validBytes(variant)

@@ -26,6 +26,7 @@ import Testing
     "data/datapage_v1-corrupt-checksum.parquet",
     "data/datapage_v1-snappy-compressed-checksum.parquet",
     "data/datapage_v1-uncompressed-checksum.parquet",
+    "data/datapage_v2.snappy.parquet",
     "data/datapage_v2_empty_datapage.snappy.parquet",
     "data/delta_binary_packed.parquet",
     "data/delta_byte_array.parquet",
@@ -45,14 +46,26 @@ import Testing
     "data/int32_with_null_pages.parquet",
     "data/int64_decimal.parquet",
     "data/int96_from_spark.parquet",
+    "data/list_columns.parquet",
     "data/lz4_raw_compressed.parquet",
     "data/lz4_raw_compressed_larger.parquet",
+    "data/map_no_value.parquet",
     "data/nan_in_stats.parquet",
     "data/nation.dict-malformed.parquet",
+    "data/nested_lists.snappy.parquet",
+    "data/nested_maps.snappy.parquet",
+    "data/nested_structs.rust.parquet",
     "data/non_hadoop_lz4_compressed.parquet",
+    "data/nonnullable.impala.parquet",
+    "data/null_list.parquet",
+    "data/nullable.impala.parquet",
+    "data/nulls.snappy.parquet",
+    "data/old_list_structure.parquet",
     "data/overflow_i16_page_cnt.parquet",
     "data/page_v2_empty_compressed.parquet",
     "data/plain-dict-uncompressed-checksum.parquet",
+    "data/repeated_no_annotation.parquet",
+    "data/repeated_primitive_no_list.parquet",
     "data/rle-dict-snappy-checksum.parquet",
     "data/rle-dict-uncompressed-corrupt-checksum.parquet",
     "data/rle_boolean_encoding.parquet",
@@ -66,6 +79,8 @@ import Testing
     var opened = false
     /// Flat columns read equal to pyarrow's.
     var equal: [String] = []
+    /// Top-level fields holding nested columns, read equal to pyarrow's.
+    var equalFields: [String] = []
     /// Columns we refused, with our error.
     var refused: [String: String] = [:]
     /// Problems the test must report: values differing from pyarrow's, errors that are not `ParquetError`.
@@ -87,8 +102,9 @@ import Testing
     }
   }
 
-  /// Files holding flat columns beside nested ones: the flat ones read equal to pyarrow's; each nested one,
-  /// asked for by name, is refused with one error naming the file and the column.
+  /// Files holding flat columns beside nested ones: the flat ones read equal to pyarrow's, and so does each
+  /// top-level field holding nested ones; `readColumn` refuses a nested leaf with one error naming the file
+  /// and the column and pointing to `readField`.
   @Test(arguments: [
     "data/datapage_v2.snappy.parquet", "data/nested_lists.snappy.parquet", "data/nested_maps.snappy.parquet",
     "data/nonnullable.impala.parquet", "data/nullable.impala.parquet",
@@ -102,12 +118,16 @@ import Testing
     #expect(outcome.problems.isEmpty, "\(outcome.problems)")
     let flat = (want["columns"] as? [String: Any] ?? [:]).keys
     #expect(Set(outcome.equal) == Set(flat))
+    let fields = try #require(want["fields"] as? [String: Any])
+    #expect(!fields.isEmpty && Set(outcome.equalFields) == Set(fields.keys))
     for column in nested {
       let index = try #require(file.columnIndex(named: column))
+      let field = String(column.prefix { $0 != "." })
       #expect(
         throws: ParquetError(
           path: file.path, column: column,
-          reason: "is nested (inside a LIST, MAP or STRUCT group, or repeated); only flat columns can be read")
+          reason:
+            "is nested (inside a LIST, MAP or STRUCT group, or repeated); read it with readField(named: \"\(field)\")")
       ) { try file.readColumn(index) }
     }
   }
@@ -123,7 +143,7 @@ import Testing
       if Self.readsFully(outcome, expected: expected[name]!) {
         read += 1
       } else {
-        notYet.append("\(name): \(outcome.refused.values.sorted().first ?? "nested or float16 columns unread")")
+        notYet.append("\(name): \(outcome.refused.values.sorted().first ?? "float16 or decimal columns unread")")
       }
     }
     print("parquet-testing: \(read) of the \(readable.count) files pyarrow reads are read equal to pyarrow")
@@ -132,11 +152,14 @@ import Testing
 
   /// Whether pyarrow reads the file and so do we, every column (nested ones too), every value equal.
   static func readsFully(_ outcome: Outcome, expected want: [String: Any]) -> Bool {
-    want["error"] == nil && outcome.readsEverything && (want["nested"] as? [String] ?? []).isEmpty
+    let fields = want["fields"] as? [String: [String: Any]] ?? [:]
+    return want["error"] == nil && outcome.readsEverything
       && (want["columns"] as? [String: [String: Any]] ?? [:]).values.allSatisfy { $0["error"] == nil }
+      && fields.values.allSatisfy { $0["error"] == nil } && Set(outcome.equalFields) == Set(fields.keys)
   }
 
-  /// Opens `name` and reads each column pyarrow gives values for, plus each column pyarrow does not.
+  /// Opens `name` and reads each flat column pyarrow gives values for, plus each column pyarrow does not, and
+  /// each top-level field holding nested columns.
   static func read(_ name: String, expected want: [String: Any]) -> Outcome {
     var outcome = Outcome()
     let file: ParquetFile
@@ -152,7 +175,7 @@ import Testing
       outcome.problems.append("\(file.rowCount) rows, pyarrow reads \(rows)")
     }
     let columns = want["columns"] as? [String: [String: Any]] ?? [:]
-    for (index, column) in file.columns.enumerated() {
+    for (index, column) in file.columns.enumerated() where !column.isNested {
       do {
         let values = try file.readColumn(index)
         if let wanted = columns[column.name]?["values"] as? [Any] {
@@ -169,7 +192,30 @@ import Testing
         outcome.refused[column.name] = "\(error)"
       }
     }
+    readFields(file, expected: want, into: &outcome)
     return outcome
+  }
+
+  /// Reads each top-level field pyarrow gives nested values for (and each nested field when pyarrow refuses
+  /// the file) through `readField`, comparing with pyarrow's.
+  static func readFields(_ file: ParquetFile, expected want: [String: Any], into outcome: inout Outcome) {
+    let fields = want["fields"] as? [String: [String: Any]] ?? [:]
+    let nestedFields = Set(file.columns.filter(\.isNested).map { String($0.name.prefix { $0 != "." }) })
+    for name in Set(fields.keys).union(want["error"] == nil ? [] : nestedFields).sorted() {
+      do {
+        let values = try file.readField(named: name)
+        if let wanted = fields[name]?["values"] as? [Any] {
+          if let mismatch = ParquetValueMatching.mismatch(values, wanted) {
+            outcome.problems.append("field '\(name)': \(mismatch)")
+          } else {
+            outcome.equalFields.append(name)
+          }
+        }
+      } catch {
+        if !(error is ParquetError) { outcome.problems.append("field '\(name)' threw \(error)") }
+        outcome.refused[name] = "\(error)"
+      }
+    }
   }
 
   /// Where `values` first differ from pyarrow's `want`, or nil when all are equal.
