@@ -1,3 +1,4 @@
+import Foundation
 import NumeraiData
 
 /// Column sums and cross products of int8 feature columns, exact in integer arithmetic, and the covariance
@@ -12,22 +13,31 @@ struct FeatureMoments {
   /// Σ x_j x_k, row-major `features × features`.
   let crossProducts: [Int64]
 
-  init(_ matrix: ColumnMajorMatrix<Int8>) {
+  /// The moments of `matrix`'s columns, the feature pairs shared among `threads` threads.
+  init(_ matrix: ColumnMajorMatrix<Int8>, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
     rows = matrix.rowCount
     features = matrix.columnCount
-    let p = features
-    let n = rows
+    let (p, n) = (features, rows)
     var sums = [Int64](repeating: 0, count: p)
     var cross = [Int64](repeating: 0, count: p * p)
+    let workers = max(1, min(threads, p))
     matrix.withUnsafeElements { all in
-      for j in 0..<p {
-        let a = UnsafeBufferPointer(rebasing: all[(j * n)..<((j + 1) * n)])
-        sums[j] = a.reduce(0) { $0 + Int64($1) }
-        for k in j..<p {
-          let b = UnsafeBufferPointer(rebasing: all[(k * n)..<((k + 1) * n)])
-          let value = Self.crossProduct(a, b)
-          cross[j * p + k] = value
-          cross[k * p + j] = value
+      sums.withUnsafeMutableBufferPointer { sumsBuffer in
+        cross.withUnsafeMutableBufferPointer { crossBuffer in
+          nonisolated(unsafe) let (all, sums, cross) = (all, sumsBuffer, crossBuffer)
+          // Thread t takes features t, t + workers, …: each writes only its own rows (j, k ≥ j) and their
+          // mirrors (k, j), so no cell is written twice; all are read after concurrentPerform returns.
+          DispatchQueue.concurrentPerform(iterations: workers) { t in
+            for j in stride(from: t, to: p, by: workers) {
+              let a = UnsafeBufferPointer(rebasing: all[(j * n)..<((j + 1) * n)])
+              sums[j] = a.reduce(0) { $0 + Int64($1) }
+              for k in j..<p {
+                let value = Self.crossProduct(a, UnsafeBufferPointer(rebasing: all[(k * n)..<((k + 1) * n)]))
+                cross[j * p + k] = value
+                cross[k * p + j] = value
+              }
+            }
+          }
         }
       }
     }
