@@ -15,4 +15,14 @@ enum EraBinning {
     }
     return out
   }
+
+  /// `dataset` with its features replaced by `scores` (one array per output, one value per row) binned per era,
+  /// named `names`; ids, eras and targets unchanged.
+  static func dataset(_ dataset: Dataset, binning scores: [[Double]], as names: [String]) -> Dataset {
+    let binned = scores.map { bin($0, eraRanges: dataset.eraRanges) }
+    return Dataset(
+      ids: dataset.ids, eras: dataset.eras, eraRanges: dataset.eraRanges, featureNames: names,
+      features: ColumnMajorMatrix(columns: binned, rowCount: dataset.rowCount), targetNames: dataset.targetNames,
+      targets: dataset.targets, dataTypes: dataset.dataTypes)
+  }
 }

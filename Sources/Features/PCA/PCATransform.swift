@@ -40,11 +40,7 @@ public struct PCATransform: FeatureTransform, Codable, Equatable {
   }
 
   public func apply(to dataset: Dataset) throws -> Dataset {
-    let binned = try scores(dataset).map { EraBinning.bin($0, eraRanges: dataset.eraRanges) }
-    return Dataset(
-      ids: dataset.ids, eras: dataset.eras, eraRanges: dataset.eraRanges, featureNames: outputNames,
-      features: ColumnMajorMatrix(columns: binned, rowCount: dataset.rowCount), targetNames: dataset.targetNames,
-      targets: dataset.targets, dataTypes: dataset.dataTypes)
+    EraBinning.dataset(dataset, binning: try scores(dataset), as: outputNames)
   }
 
   public func encoded() throws -> Data {
