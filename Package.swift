@@ -8,7 +8,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .executable(name: "signal-miner", targets: ["signal-miner"]),
-    .library(name: "SignalMinerKit", targets: ["Parquet", "NumeraiData", "Boosting", "Scoring", "GFlowNet", "Features", "Mining", "Report"]),
+    .library(name: "SignalMinerKit", targets: ["Parquet", "NumeraiData", "Boosting", "Scoring", "NeuralNetwork", "GFlowNet", "Features", "Mining", "Report"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -21,8 +21,9 @@ let package = Package(
     .target(name: "NumeraiData", dependencies: ["Parquet"]),
     .target(name: "Boosting", dependencies: ["NumeraiData"]),
     .target(name: "Scoring", dependencies: ["NumeraiData", .product(name: "RealModule", package: "swift-numerics")]),
-    .target(name: "GFlowNet"),
-    .target(name: "Features", dependencies: ["NumeraiData"]),
+    .target(name: "NeuralNetwork"),
+    .target(name: "GFlowNet", dependencies: ["NeuralNetwork"]),
+    .target(name: "Features", dependencies: ["NumeraiData", "NeuralNetwork"]),
     .target(
       name: "Mining",
       dependencies: ["NumeraiData", "Boosting", "Scoring", "GFlowNet", "Features", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -32,7 +33,7 @@ let package = Package(
     .executableTarget(
       name: "signal-miner",
       dependencies: [
-        "Parquet", "NumeraiData", "Boosting", "Scoring", "GFlowNet", "Features", "Mining", "Report",
+        "Parquet", "NumeraiData", "Boosting", "Scoring", "NeuralNetwork", "GFlowNet", "Features", "Mining", "Report",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -42,11 +43,11 @@ let package = Package(
     .testTarget(name: "NumeraiDataTests", dependencies: ["NumeraiData", "Parquet", "TestSupport"]),
     .testTarget(name: "BoostingTests", dependencies: ["Boosting", "NumeraiData", "TestSupport"]),
     .testTarget(name: "ScoringTests", dependencies: ["Scoring", "NumeraiData", "TestSupport"]),
-    .testTarget(name: "GFlowNetTests", dependencies: ["GFlowNet", "TestSupport"]),
-    .testTarget(name: "FeaturesTests", dependencies: ["Features", "NumeraiData", "TestSupport"]),
+    .testTarget(name: "GFlowNetTests", dependencies: ["GFlowNet", "NeuralNetwork", "TestSupport"]),
+    .testTarget(name: "FeaturesTests", dependencies: ["Features", "NeuralNetwork", "NumeraiData", "TestSupport"]),
     .testTarget(name: "MiningTests",
       dependencies: [
-        "Mining", "Boosting", "GFlowNet", "NumeraiData", "Scoring", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        "Mining", "Boosting", "NeuralNetwork", "GFlowNet", "NumeraiData", "Scoring", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
       ]),
     .testTarget(name: "ReportTests", dependencies: ["Report", "Mining", "Scoring"]),
     // Runs the built executable end to end (exit codes, stderr lines, files written).

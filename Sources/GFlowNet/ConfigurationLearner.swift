@@ -1,4 +1,5 @@
 import Foundation
+import NeuralNetwork
 
 /// A GFlowNet that learns from a few expensive evaluations to propose configurations with probability
 /// proportional to their reward: the engine behind mining's `gfn` sampler.

@@ -1,3 +1,4 @@
+import NeuralNetwork
 /// One MLP whose output row holds, for a state: the forward logits (`actionCount`), the backward logits
 /// (`backwardActionCount`) and the log state flow log F(s) (one column).
 ///

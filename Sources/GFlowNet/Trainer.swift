@@ -1,4 +1,5 @@
 import Foundation
+import NeuralNetwork
 
 /// Trains a policy network on an environment with one of the GFlowNet losses.
 ///

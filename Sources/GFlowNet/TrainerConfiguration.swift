@@ -1,3 +1,4 @@
+import NeuralNetwork
 /// Hyperparameters of a GFlowNet training run (defaults: torchgfn's hypergrid example).
 public struct TrainerConfiguration: Sendable {
   /// Objective.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import GFlowNet
+import NeuralNetwork
 
 @Suite struct RewardSurfaceTests {
   @Test func recoversAnExactlyAdditiveFunction() {

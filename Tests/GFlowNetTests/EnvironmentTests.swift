@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import GFlowNet
+import NeuralNetwork
 
 @Suite struct HyperGridTests {
   @Test(arguments: [(2, 8, 3.1091, 4), (4, 8, 6.3449, 16), (2, 16, 4.1836, 4)])

@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 
 @testable import GFlowNet
+import NeuralNetwork
 
 /// ∂(Σ c·f(θ))/∂θ by central differences, evaluated in Double over Float parameters.
 private func numericGradient(_ values: inout [Float], step: Float, _ objective: ([Float]) -> Double) -> [Double] {
@@ -236,9 +237,9 @@ private func maxRelativeError(_ a: [Double], _ b: [Float]) -> Double {
   @Test func corruptParametersAreRejected() {
     var rng = RandomSource(seed: 5)
     let bytes = MLP(inputCount: 3, hiddenWidth: 4, hiddenLayers: 1, outputCount: 2, using: &rng).serialized()
-    #expect(throws: GFlowNetError.self) { try MLP(serialized: Array(bytes.dropLast(3))) }
-    #expect(throws: GFlowNetError.self) { try MLP(serialized: [0x47, 0x46] + bytes) }
-    #expect(throws: GFlowNetError.self) { try MLP.load(from: "/nonexistent/policy.gfnm") }
+    #expect(throws: NeuralNetworkError.self) { try MLP(serialized: Array(bytes.dropLast(3))) }
+    #expect(throws: NeuralNetworkError.self) { try MLP(serialized: [0x47, 0x46] + bytes) }
+    #expect(throws: NeuralNetworkError.self) { try MLP.load(from: "/nonexistent/policy.gfnm") }
   }
 
   @Test func randomSourceIsDeterministicAndUniform() {

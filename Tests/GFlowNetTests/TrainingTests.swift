@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import GFlowNet
+import NeuralNetwork
 
 /// Training runs on 2D H8 that fit a debug build: one with torchgfn's settings, the others with a smaller
 /// network. The 5-seed, DB/SubTB/ε and 4D runs with torchgfn's settings are in bench/gfn/run.sh.

@@ -24,7 +24,7 @@ extension MLP {
   /// Reads parameters written by `serialized()`; `source` names the origin in errors.
   public init(serialized bytes: [UInt8], source: String = "<memory>") throws {
     var offset = 0
-    func fail(_ reason: String) -> GFlowNetError { .corruptParameters(path: source, reason: reason) }
+    func fail(_ reason: String) -> NeuralNetworkError { .corruptParameters(path: source, reason: reason) }
     func read() throws -> UInt32 {
       guard offset + 4 <= bytes.count else { throw fail("truncated at byte \(offset)") }
       var v: UInt32 = 0
@@ -71,7 +71,7 @@ extension MLP {
   public static func load(from path: String) throws -> MLP {
     let data: Data
     do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-      throw GFlowNetError.corruptParameters(path: path, reason: "cannot read the file (\(error.localizedDescription))")
+      throw NeuralNetworkError.corruptParameters(path: path, reason: "cannot read the file (\(error.localizedDescription))")
     }
     return try MLP(serialized: [UInt8](data), source: path)
   }
