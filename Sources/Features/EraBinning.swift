@@ -19,10 +19,14 @@ enum EraBinning {
   /// `dataset` with its features replaced by `scores` (one array per output, one value per row) binned per era,
   /// named `names`; ids, eras and targets unchanged.
   static func dataset(_ dataset: Dataset, binning scores: [[Double]], as names: [String]) -> Dataset {
-    let binned = scores.map { bin($0, eraRanges: dataset.eraRanges) }
-    return Dataset(
+    self.dataset(dataset, columns: scores.map { bin($0, eraRanges: dataset.eraRanges) }, as: names)
+  }
+
+  /// `dataset` with its features replaced by `columns` (int8 0…4, one value per row), named `names`.
+  static func dataset(_ dataset: Dataset, columns: [[Int8]], as names: [String]) -> Dataset {
+    Dataset(
       ids: dataset.ids, eras: dataset.eras, eraRanges: dataset.eraRanges, featureNames: names,
-      features: ColumnMajorMatrix(columns: binned, rowCount: dataset.rowCount), targetNames: dataset.targetNames,
+      features: ColumnMajorMatrix(columns: columns, rowCount: dataset.rowCount), targetNames: dataset.targetNames,
       targets: dataset.targets, dataTypes: dataset.dataTypes)
   }
 }
