@@ -4,27 +4,37 @@ import Foundation
 import NumeraiData
 import Parquet
 
-/// `signal-miner features fit|apply|info`: unsupervised feature stages (PCA, factor analysis) fitted on feature
-/// columns only, saved as `.smt`, applied to any data with the same features.
+/// `signal-miner features fit|apply|info`: unsupervised feature stages (PCA, factor analysis, autoencoder)
+/// fitted on feature columns only, saved as `.smt`, applied to any data with the same features.
 struct FeaturesCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "features", abstract: "Fit, apply and inspect unsupervised feature stages (pca, fa).",
+    commandName: "features", abstract: "Fit, apply and inspect unsupervised feature stages (pca, fa, autoencoder).",
     subcommands: [Fit.self, Apply.self, Info.self])
 
   /// `features fit --method pca --components 16 --data … --out T.smt`.
   struct Fit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Fit a stage on the data's feature columns (targets are never read) and save it.")
-    @Option(help: "pca (principal components) or fa (factor analysis).") var method: String
-    @Option(help: "Output features (components or factors).") var components: Int
+    @Option(help: "pca (principal components), fa (factor analysis) or autoencoder.") var method: String
+    @Option(help: "Output features (components, factors or latent width).") var components: Int
+    @OptionGroup var autoencoder: AutoencoderOptions
     @OptionGroup var data: DataOptions
     @Option(help: "The stage file to write (.smt).") var out: String
 
     func run() async throws {
-      guard ["pca", "fa"].contains(method) else { throw ValidationError("--method \(method): expected pca or fa") }
+      guard ["pca", "fa", "autoencoder"].contains(method) else {
+        throw ValidationError("--method \(method): expected pca, fa or autoencoder")
+      }
       let dataset = try data.load().dataset
       let start = Date()
-      let stage = try FeatureTransforms.fit("\(method):\(components)", on: dataset)
+      let stage: any FeatureTransform
+      if method == "autoencoder" {
+        stage = try AutoencoderTransform.fit(autoencoder.settings(latent: components), on: dataset) { epoch in
+          print(AutoencoderOptions.describe(epoch, of: autoencoder.epochs))
+        }
+      } else {
+        stage = try FeatureTransforms.fit("\(method):\(components)", on: dataset)
+      }
       let seconds = Date().timeIntervalSince(start)
       try AtomicFile.write(try stage.encoded(), to: out)
       print("fitted \(stage.spec) on \(dataset.rowCount) rows × \(dataset.featureCount) features in \(String(format: "%.2f", seconds)) s → \(out)")
@@ -66,6 +76,10 @@ struct FeaturesCommand: AsyncParsableCommand {
         print("variance   " + pca.explainedVariance.map { String(format: "%.4g", $0) }.joined(separator: ", "))
       } else if let fa = stage as? FactorAnalysisTransform, let ll = fa.logLikelihoods.last {
         print("fit        log-likelihood \(String(format: "%.6g", ll)) after \(fa.logLikelihoods.count) iterations")
+      } else if let ae = stage as? AutoencoderTransform {
+        let s = ae.settings
+        print("network    extreme \(s.extremeWidth), hidden \(s.hiddenWidth), latent \(s.latent), dropout \(s.dropout), seed \(s.seed)")
+        for epoch in ae.history { print(AutoencoderOptions.describe(epoch, of: s.epochs)) }
       }
     }
   }
