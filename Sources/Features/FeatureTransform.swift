@@ -74,6 +74,7 @@ public enum FeatureTransformError: Error, CustomStringConvertible, Equatable {
   case badSpec(String, expected: String)
   case singular
   case duplicateFeature(String)
+  case partialOutputs(spec: String, present: String)
 
   public var description: String {
     switch self {
@@ -85,6 +86,8 @@ public enum FeatureTransformError: Error, CustomStringConvertible, Equatable {
     case .badSpec(let spec, let expected): return "feature stage '\(spec)': expected \(expected)"
     case .singular: return "factor analysis: the factors' posterior covariance is singular"
     case .duplicateFeature(let name): return "feature \(name) is already in the data; apply a stage to data without its outputs"
+    case .partialOutputs(let spec, let present):
+      return "feature stage '\(spec)': the data holds \(present) but not all of the stage's outputs; give data with all or none of them"
     }
   }
 }

@@ -25,6 +25,13 @@ public struct LoadedDataset: Sendable {
   public let warnings: [String]
   /// Per feature column, how many NaN or null values were replaced by the middle bin 2.
   public let missingFeatureValues: [Int]
+
+  /// The same load with `dataset` standing for the rows (e.g. with appended features, which had no missing values).
+  public func replacingDataset(_ dataset: Dataset) -> LoadedDataset {
+    LoadedDataset(
+      dataset: dataset, warnings: warnings,
+      missingFeatureValues: missingFeatureValues + Array(repeating: 0, count: max(0, dataset.featureCount - missingFeatureValues.count)))
+  }
 }
 
 /// Loads Numerai files (Parquet, CSV, or the memory-mapped `.smd` cache, recognised by content) into one

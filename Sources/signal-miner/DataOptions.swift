@@ -1,4 +1,5 @@
 import ArgumentParser
+import Features
 import Foundation
 import Mining
 import NumeraiData
@@ -16,6 +17,11 @@ struct DataOptions: ParsableArguments {
 
   @Option(name: .customLong("targets"), parsing: .upToNextOption, help: "Targets to load (default: every target* column).")
   var targets: [String] = []
+
+  @Option(
+    name: .customLong("transform"),
+    help: "A feature stage written by `features fit`; its features are appended to the data's (repeatable, in order).")
+  var transforms: [String] = []
 
   @Option(name: .customLong("threads"), help: "Threads for decoding and computing.")
   var threads: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -48,7 +54,13 @@ struct DataOptions: ParsableArguments {
     if let t = extra ?? (targets.isEmpty ? nil : targets) { options.targets = t }
     let loaded = try DatasetLoader.load(paths: files, options: options)
     for warning in loaded.warnings { Console.warn(warning) }
-    return loaded
+    let stages = try appendedStages()
+    return stages.stages.isEmpty ? loaded : loaded.replacingDataset(try stages.apply(to: loaded.dataset))
+  }
+
+  /// The `--transform` stages, loaded.
+  func appendedStages() throws -> AppendedStages {
+    AppendedStages(try transforms.map(FeaturesCommand.load))
   }
 }
 

@@ -44,21 +44,24 @@ struct FeaturesCommand: AsyncParsableCommand {
   /// `features apply --transform T.smt --data … --out F.smd|F.parquet`.
   struct Apply: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Append a fitted stage's features to data (never refits): a .smd cache or a .parquet file.")
-    @Option(help: "A stage written by `features fit`.") var transform: String
+      abstract: "Append fitted stages' features (--transform, repeatable) to data (never refits): a .smd cache or a .parquet file.")
     @OptionGroup var data: DataOptions
     @Option(help: "The file to write: .smd (cache) or .parquet.") var out: String
 
+    func validate() throws {
+      if data.transforms.isEmpty { throw ValidationError("give at least one --transform T.smt (written by `features fit`)") }
+    }
+
     func run() async throws {
-      let stage = try FeaturesCommand.load(transform)
-      let dataset = try data.load().dataset
-      let combined = try dataset.appendingFeatures(of: try stage.apply(to: dataset))
+      let combined = try data.load().dataset
       if out.hasSuffix(".parquet") {
         try SyntheticNumerai.writeParquet(combined, to: out)
       } else {
         try DatasetCache.write(combined, to: out)
       }
-      print("wrote \(out): \(combined.rowCount) rows, \(dataset.featureCount) + \(stage.outputNames.count) features (\(stage.spec))")
+      let stages = try data.appendedStages().stages
+      let added = stages.reduce(0) { $0 + $1.outputNames.count }
+      print("wrote \(out): \(combined.rowCount) rows, \(combined.featureCount - added) + \(added) features (\(stages.map(\.spec).joined(separator: ", ")))")
     }
   }
 

@@ -111,7 +111,8 @@ struct ExportCommand: AsyncParsableCommand {
     let store = try Study.open(study)
     let dataset = try data.load(for: store).dataset
     let ensemble = try store.export(
-      trials: ids, dataset: dataset, directory: out, includeSealedEras: includeSealedEras, threads: data.threads, log: Console.log)
+      trials: ids, dataset: dataset, directory: out, includeSealedEras: includeSealedEras,
+      appended: try data.appendedStages(), threads: data.threads, log: Console.log)
     print("exported \(ensemble.members.count) models to \(out) (ensemble.json, model-<trial>.smm, model-<trial>.txt)")
   }
 }

@@ -7,8 +7,9 @@ import Scoring
 ///
 /// On disk: `ensemble.json` (the recipe, each member's trial, engine, target, configuration, feature stage
 /// and files; the feature names), each model in its engine's files (`model-<trial>.smm` and LightGBM's
-/// `model-<trial>.txt` for the GBDT), and each feature stage once (`features-<spec>.json`), which `predict`
-/// re-applies before the models see the data.
+/// `model-<trial>.txt` for the GBDT), each feature stage once (`features-<spec>.json`), which `predict`
+/// re-applies before the models see the data, and the stages the study's data had appended (`--transform`,
+/// `appended-<n>.smt`), which `predict` appends to live data first.
 public struct Ensemble: Sendable, Codable {
   /// One model of the ensemble.
   public struct Member: Sendable, Codable {
@@ -27,6 +28,8 @@ public struct Ensemble: Sendable, Codable {
 
   public var members: [Member]
   public var featureNames: [String]
+  /// The files of the stages appended to the data before the models saw it, in order (absent: none).
+  public var appendedStages: [String]?
   /// How predictions combine: each model's predictions are tie-kept ranked within each era
   /// ((rank − 0.5) / n), then averaged across models.
   public var recipe = "rank-average per era"
@@ -44,7 +47,21 @@ public struct Ensemble: Sendable, Codable {
       return LoadedEnsemble.LoadedMember(
         model: try trainer.load(directory: directory, name: name), stage: try stage(of: member, in: directory, ensemble: ensemble))
     }
-    return LoadedEnsemble(ensemble: ensemble, members: members)
+    let appended = try (ensemble.appendedStages ?? []).map { file in
+      let path = directory + "/" + file
+      guard let data = FileManager.default.contents(atPath: path) else { throw MiningError("\(path): missing (named by ensemble.json)") }
+      return try FeatureTransforms.load(data, source: path)
+    }
+    return LoadedEnsemble(ensemble: ensemble, appended: AppendedStages(appended), members: members)
+  }
+
+  /// Saves `stages` into `directory` as `appended-1.smt`…; returns their file names.
+  static func writeAppendedStages(_ stages: AppendedStages, into directory: String) throws -> [String] {
+    try stages.stages.enumerated().map { n, stage in
+      let file = "appended-\(n + 1).smt"
+      try stage.encoded().write(to: URL(fileURLWithPath: directory + "/" + file), options: .atomic)
+      return file
+    }
   }
 
   private static func stage(of member: Member, in directory: String, ensemble: Ensemble) throws -> any FeatureTransform {
@@ -75,14 +92,18 @@ public struct LoadedEnsemble: Sendable {
   }
 
   public let ensemble: Ensemble
+  /// The stages appended to the data before any member sees it.
+  public let appended: AppendedStages
   let members: [LoadedMember]
 
   /// A short description for logs, e.g. `2 models (4000 trees)`.
   public var summary: String { "\(members.count) models (\(members.map(\.model.summary).joined(separator: ", ")))" }
 
-  /// Rank-averaged predictions for every row of `dataset`: in (0, 1), one per row, never NaN. Each member sees
-  /// the data through its own feature stage.
+  /// Rank-averaged predictions for every row of `dataset`: in (0, 1), one per row, never NaN. The appended
+  /// stages' features are added first (unless the data has them); each member sees the data through its own
+  /// feature stage.
   public func predict(_ dataset: Dataset, threads: Int) throws -> [Double] {
+    let dataset = try appended.apply(to: dataset)
     var combined = [Double](repeating: 0, count: dataset.rowCount)
     for member in members {
       let raw = try member.model.predict(try member.stage.apply(to: dataset), threads: threads)

@@ -1,13 +1,16 @@
+import Features
 import Foundation
 import NumeraiData
 
 extension Study {
   /// Exports `trials` as an ensemble into `directory`: for each, first the safety check (a refit on the last
   /// fold reproduces the stored predictions within Float16 precision), then a refit on all labelled rows (the
-  /// study's sealed eras left out unless `includeSealedEras`), saved with its feature stage.
+  /// study's sealed eras left out unless `includeSealedEras`), saved with its feature stage. `appended` are the
+  /// stages whose outputs `dataset` carries (`--transform`); the ensemble keeps them so `predict` adds them to
+  /// live data.
   public func export(
-    trials ids: [Int], dataset: Dataset, directory: String, includeSealedEras: Bool = false, threads: Int,
-    log: (String) -> Void
+    trials ids: [Int], dataset: Dataset, directory: String, includeSealedEras: Bool = false,
+    appended: AppendedStages = AppendedStages([]), threads: Int, log: (String) -> Void
   ) throws -> Ensemble {
     try checkIsStudyData(dataset)
     let trials = try store.trials()
@@ -27,7 +30,9 @@ extension Study {
           .compactMap { dataset.eraIndex(of: $0) })
       members.append(try refit(trial, rows: rows, trainer: trainer, stage: stage, directory: directory, threads: threads, log: log))
     }
-    let ensemble = Ensemble(members: members, featureNames: dataset.featureNames)
+    let appendedFiles = try Ensemble.writeAppendedStages(appended, into: directory)
+    let ensemble = Ensemble(
+      members: members, featureNames: dataset.featureNames, appendedStages: appendedFiles.isEmpty ? nil : appendedFiles)
     try ensemble.write(into: directory)
     return ensemble
   }
