@@ -47,7 +47,7 @@ let package = Package(
     .testTarget(name: "FeaturesTests", dependencies: ["Features", "NeuralNetwork", "NumeraiData", "TestSupport"]),
     .testTarget(name: "MiningTests",
       dependencies: [
-        "Mining", "Boosting", "NeuralNetwork", "GFlowNet", "NumeraiData", "Scoring", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        "Mining", "Boosting", "NeuralNetwork", "GFlowNet", "Features", "NumeraiData", "Scoring", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
       ]),
     .testTarget(name: "ReportTests", dependencies: ["Report", "Mining", "Scoring"]),
     // Runs the built executable end to end (exit codes, stderr lines, files written).

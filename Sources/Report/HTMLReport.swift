@@ -28,7 +28,12 @@ public enum HTMLReport {
       <p class="summary">\(done.count) of \(results.count) trials finished; \(beating) beat the benchmark \
       (whole-period corr and Sharpe both higher)\(benchmark.flatMap { b in b.wholeSharpe.map { String(format: "; benchmark whole Sharpe %.3f", $0) } } ?? "").</p>
       """
-    return """
+    return page(title: title, body: summary + "\n" + sections.joined(separator: "\n"))
+  }
+
+  /// A self-contained HTML page (the report's styles) with `title` as its heading and `body` below it.
+  static func page(title: String, body: String) -> String {
+    """
       <!DOCTYPE html>
       <html xmlns="http://www.w3.org/1999/xhtml" lang="en"><head><meta charset="utf-8"/><title>\(escape(title))</title>
       <style>
@@ -44,8 +49,7 @@ public enum HTMLReport {
       .badge { background: #e8663d; color: #fff; border-radius: 3px; padding: 1px 5px; } .bench { background: #f2b705; color: #3b2c00; border-radius: 3px; padding: 1px 5px; }
       </style></head><body>
       <h1>\(escape(title))</h1>
-      \(summary)
-      \(sections.joined(separator: "\n"))
+      \(body)
       </body></html>
       """
   }

@@ -45,8 +45,9 @@ struct DataOptions: ParsableArguments {
   /// The feature sets file, when given.
   func featureSets() throws -> FeatureSets? { try featuresJSON.map { try FeatureSets(contentsOf: $0) } }
 
-  /// Loads the files (`paths` overrides `--data` for commands with positional files); warnings go to stderr.
-  func load(paths override: [String]? = nil, targets extra: [String]? = nil) throws -> LoadedDataset {
+  /// Loads the files (`paths` overrides `--data` for commands with positional files) and appends the
+  /// `--transform` stages' features unless `appendingStages` is false; warnings go to stderr.
+  func load(paths override: [String]? = nil, targets extra: [String]? = nil, appendingStages: Bool = true) throws -> LoadedDataset {
     let files = override ?? paths
     guard !files.isEmpty else { throw ValidationError("no data: give at least one --data FILE") }
     var options = DatasetLoadOptions(threads: threads)
@@ -54,7 +55,7 @@ struct DataOptions: ParsableArguments {
     if let t = extra ?? (targets.isEmpty ? nil : targets) { options.targets = t }
     let loaded = try DatasetLoader.load(paths: files, options: options)
     for warning in loaded.warnings { Console.warn(warning) }
-    let stages = try appendedStages()
+    let stages = appendingStages ? try appendedStages() : AppendedStages([])
     return stages.stages.isEmpty ? loaded : loaded.replacingDataset(try stages.apply(to: loaded.dataset))
   }
 

@@ -12,6 +12,7 @@ struct SignalMiner: AsyncParsableCommand {
       DemoCommand.self,
       DataCommand.self,
       FeaturesCommand.self,
+      LabCommand.self,
       ScoreCommand.self,
       TrainCommand.self,
       PredictCommand.self,
