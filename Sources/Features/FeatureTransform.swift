@@ -6,7 +6,7 @@ import NumeraiData
 ///
 /// Outputs are int8 feature columns 0…4 with stable names, so the GBDT, the cache and every command take a
 /// transformed data set unchanged. Stages: the identity (`raw`), principal components (`pca:K`), factor
-/// analysis (`fa:K`) and the autoencoder (`ae:K`).
+/// analysis (`fa:K`), the autoencoder (`ae:K`) and the contrastive encoder (`cl:K`).
 public protocol FeatureTransform: Sendable {
   /// The spec it was fitted from, e.g. `raw`; a trial names its stage by this spec.
   var spec: String { get }
@@ -26,21 +26,23 @@ public enum FeatureTransforms {
   /// The spec of the identity stage (the data's own features).
   public static let identity = "raw"
   /// Every spec form a trial may name today (`pca:K`: the top K principal components; `fa:K`: K factors;
-  /// `ae:K`: the autoencoder's K latents and their argmax, with `AutoencoderSettings`' defaults).
-  public static let specs = [identity, "pca:K", "fa:K", "ae:K"]
+  /// `ae:K`: the autoencoder's K latents and their argmax; `cl:K`: a K-wide contrastive embedding; both with
+  /// their settings' defaults).
+  public static let specs = [identity, "pca:K", "fa:K", "ae:K", "cl:K"]
 
   /// Fits the stage `spec` on `dataset`'s feature columns (its targets are never read).
   public static func fit(_ spec: String, on dataset: Dataset) throws -> any FeatureTransform {
     if spec == identity { return IdentityTransform(inputNames: dataset.featureNames) }
     let parts = spec.split(separator: ":", omittingEmptySubsequences: false)
-    guard parts.count == 2, ["pca", "fa", "ae"].contains(parts[0]) else { throw FeatureTransformError.unknownSpec(spec) }
+    guard parts.count == 2, ["pca", "fa", "ae", "cl"].contains(parts[0]) else { throw FeatureTransformError.unknownSpec(spec) }
     guard let count = Int(parts[1]) else {
       throw FeatureTransformError.badSpec(spec, expected: "\(parts[0]):K with K a whole number")
     }
     switch parts[0] {
     case "pca": return try PCATransform.fit(count, on: dataset)
     case "fa": return try FactorAnalysisTransform.fit(count, on: dataset)
-    default: return try AutoencoderTransform.fit(AutoencoderSettings(latent: count), on: dataset)
+    case "ae": return try AutoencoderTransform.fit(AutoencoderSettings(latent: count), on: dataset)
+    default: return try ContrastiveTransform.fit(ContrastiveSettings(embedding: count), on: dataset)
     }
   }
 
@@ -56,6 +58,9 @@ public enum FeatureTransforms {
       if header.spec.hasPrefix("fa:") { return try JSONDecoder().decode(FactorAnalysisTransform.Saved.self, from: data).transform }
       if header.spec.hasPrefix("ae:") {
         return try JSONDecoder().decode(AutoencoderTransform.Saved.self, from: data).transform(source: source)
+      }
+      if header.spec.hasPrefix("cl:") {
+        return try JSONDecoder().decode(ContrastiveTransform.Saved.self, from: data).transform(source: source)
       }
     } catch {
       throw FeatureTransformError.notATransform(source)

@@ -4,35 +4,40 @@ import Foundation
 import NumeraiData
 import Parquet
 
-/// `signal-miner features fit|apply|info`: unsupervised feature stages (PCA, factor analysis, autoencoder)
+/// `signal-miner features fit|apply|info`: unsupervised feature stages (PCA, factor analysis, autoencoder, contrastive)
 /// fitted on feature columns only, saved as `.smt`, applied to any data with the same features.
 struct FeaturesCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "features", abstract: "Fit, apply and inspect unsupervised feature stages (pca, fa, autoencoder).",
+    commandName: "features", abstract: "Fit, apply and inspect unsupervised feature stages (pca, fa, autoencoder, contrastive).",
     subcommands: [Fit.self, Apply.self, Info.self])
 
   /// `features fit --method pca --components 16 --data … --out T.smt`.
   struct Fit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Fit a stage on the data's feature columns (targets are never read) and save it.")
-    @Option(help: "pca (principal components), fa (factor analysis) or autoencoder.") var method: String
-    @Option(help: "Output features (components, factors or latent width).") var components: Int
-    @OptionGroup var autoencoder: AutoencoderOptions
+    @Option(help: "pca (principal components), fa (factor analysis), autoencoder or contrastive.") var method: String
+    @Option(help: "Output features (components, factors, latent or embedding width).") var components: Int
+    @OptionGroup(title: "Network stages") var network: NeuralStageOptions
     @OptionGroup var data: DataOptions
     @Option(help: "The stage file to write (.smt).") var out: String
 
     func run() async throws {
-      guard ["pca", "fa", "autoencoder"].contains(method) else {
-        throw ValidationError("--method \(method): expected pca, fa or autoencoder")
+      guard ["pca", "fa", "autoencoder", "contrastive"].contains(method) else {
+        throw ValidationError("--method \(method): expected pca, fa, autoencoder or contrastive")
       }
       let dataset = try data.load().dataset
       let start = Date()
       let stage: any FeatureTransform
-      if method == "autoencoder" {
-        stage = try AutoencoderTransform.fit(autoencoder.settings(latent: components), on: dataset) { epoch in
-          print(AutoencoderOptions.describe(epoch, of: autoencoder.epochs))
+      switch method {
+      case "autoencoder":
+        stage = try AutoencoderTransform.fit(network.autoencoder(latent: components), on: dataset) { epoch in
+          print(NeuralStageOptions.describe(epoch, of: network.epochs))
         }
-      } else {
+      case "contrastive":
+        stage = try ContrastiveTransform.fit(network.contrastive(embedding: components), on: dataset) { epoch, loss in
+          print("epoch \(epoch)/\(network.epochs)  VICReg loss \(String(format: "%.5f", loss))")
+        }
+      default:
         stage = try FeatureTransforms.fit("\(method):\(components)", on: dataset)
       }
       let seconds = Date().timeIntervalSince(start)
@@ -82,7 +87,11 @@ struct FeaturesCommand: AsyncParsableCommand {
       } else if let ae = stage as? AutoencoderTransform {
         let s = ae.settings
         print("network    extreme \(s.extremeWidth), hidden \(s.hiddenWidth), latent \(s.latent), dropout \(s.dropout), seed \(s.seed)")
-        for epoch in ae.history { print(AutoencoderOptions.describe(epoch, of: s.epochs)) }
+        for epoch in ae.history { print(NeuralStageOptions.describe(epoch, of: s.epochs)) }
+      } else if let cl = stage as? ContrastiveTransform {
+        let s = cl.settings
+        print("network    hidden \(s.hiddenWidth), embedding \(s.embedding), cutout \(s.cutout), noise \(s.noise), seed \(s.seed)")
+        print("fit        VICReg loss per epoch " + cl.losses.map { String(format: "%.5f", $0) }.joined(separator: ", "))
       }
     }
   }
