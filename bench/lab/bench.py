@@ -1,14 +1,16 @@
 """`signal-miner lab` on two data generators: which feature families lift sealed corr, Sharpe or MMC.
 
 Usage: python3 bench.py SIGNAL_MINER_BINARY [--eras 150] [--rows-per-era 600] [--features 100] [--seeds 0,1]
-         [--generators synth,factors] [--sealed 30]
+         [--generators synth,factors] [--sealed 30] [--augments cutout:0.1:1,noise:0.3:1,rowavg:1,synthetic:50]
+         [--families pca,fa,autoencoder,contrastive]
 Generators: `synth` (`signal-miner data synth`: feature groups around latent factors, a weak drifting target with
 an interaction and a threshold) and `factors` (written here with numpy: 8 hidden factors per row, each feature a
 noisy binned view of two of them, the target a drifting non-linear function of the factors — a structure the
 unsupervised stages could find and the raw trees see only through noise). For each generator and seed: fit
 pca:16, fa:8, ae:12 (3 epochs) and cl:16 (3 epochs) on the training file's features (no labels), then `lab` with
-the example model and the last --sealed eras sealed. Prints each variant's sealed corr, Sharpe, max exposure, MMC
-vs the baseline, and per family the paired difference from the baseline over the seeds.
+the example model and the last --sealed eras sealed; with --augments, the same lab also runs each augmentation as a
+variant (rows added to every fit, made from its training rows only). Prints each variant's sealed corr, Sharpe, max
+exposure, MMC vs the baseline and fit seconds, and per family the paired difference from the baseline over the seeds.
 """
 import argparse, json, os, subprocess, sys, tempfile
 
@@ -60,6 +62,8 @@ def main():
     parser.add_argument("--seeds", default="0,1")
     parser.add_argument("--generators", default="synth,factors")
     parser.add_argument("--sealed", type=int, default=30)
+    parser.add_argument("--augments", default="")
+    parser.add_argument("--families", default="pca,fa,autoencoder,contrastive")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="lab-bench-")
     stages = [("pca", "16", []), ("fa", "8", []), ("autoencoder", "12", ["--epochs", "3"]), ("contrastive", "16", ["--epochs", "3"])]
@@ -74,13 +78,14 @@ def main():
             else:
                 factors_data(train, args.eras, args.rows_per_era, args.features, int(seed))
             transforms = []
-            for method, k, extra in stages:
+            for method, k, extra in [st for st in stages if st[0] in args.families.split(",")]:
                 smt = f"{prefix}-{method}.smt"
                 seeded = ["--seed", seed] + extra if method in ("autoencoder", "contrastive") else []
                 run([args.binary, "features", "fit", "--method", method, "--components", k, "--data", train, "--out", smt]
                     + seeded)
                 transforms += ["--transform", smt]
-            out = run([args.binary, "lab", "--data", train, "--sealed-eras", str(args.sealed), "--json"] + transforms)
+            augments = [a for spec in args.augments.split(",") if spec for a in ("--augment", spec)]
+            out = run([args.binary, "lab", "--data", train, "--sealed-eras", str(args.sealed), "--json"] + transforms + augments)
             results = json.loads(out)
             base = {s["period"]: s for s in results[0]["scores"]}["sealed"]
             print(f"{generator} seed {seed}: sealed eras {len(base['eras'])}")
@@ -89,16 +94,16 @@ def main():
                 v = {x["period"]: x for x in r["scores"]}["validation"]
                 print(f"  {r['variant'][:28]:28s} sealed corr {s['corrMean']:.4f} Sharpe {s['sharpe']:.3f} "
                       f"max exp {s['maxFeatureExposure']:.3f} MMC {s['mmc']:+.4f} corr w/ base {s['baselineCorrelation']:.3f}"
-                      f" | validation corr {v['corrMean']:.4f} Sharpe {v['sharpe']:.3f}")
-                if r["stages"]:
-                    key = (generator, r["stages"][0].split(":")[0])
+                      f" | validation corr {v['corrMean']:.4f} Sharpe {v['sharpe']:.3f} | sealed fit {s['fitSeconds']:.1f} s")
+                if r["stages"] or r.get("augmentation"):
+                    key = (generator, r["stages"][0].split(":")[0] if r["stages"] else r["augmentation"].split(":")[0])
                     diffs.setdefault(key, []).append((s["corrMean"] - base["corrMean"], s["sharpe"] - base["sharpe"], s["mmc"]))
     print("paired sealed differences from the baseline (per seed):")
     for (generator, family), values in diffs.items():
         corr = ", ".join(f"{d[0]:+.4f}" for d in values)
         sharpe = ", ".join(f"{d[1]:+.3f}" for d in values)
         mmc = ", ".join(f"{d[2]:+.4f}" for d in values)
-        print(f"  {generator:8s} {family:4s} corr {corr} | Sharpe {sharpe} | MMC {mmc}")
+        print(f"  {generator:8s} {family:9s} corr {corr} | Sharpe {sharpe} | MMC {mmc}")
 
 
 if __name__ == "__main__":
