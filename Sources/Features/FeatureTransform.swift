@@ -30,9 +30,21 @@ public enum FeatureTransforms {
   /// their settings' defaults).
   public static let specs = [identity, "pca:K", "fa:K", "ae:K", "cl:K"]
 
-  /// Fits the stage `spec` on `dataset`'s feature columns (its targets are never read).
+  /// Whether `spec` names a stage `fit` knows (`raw`, `KIND:K`, or `raw+KIND:K`).
+  public static func isKnown(_ spec: String) -> Bool {
+    let inner = spec.hasPrefix(RawPlusTransform.prefix) ? String(spec.dropFirst(RawPlusTransform.prefix.count)) : spec
+    if inner == identity { return spec == identity }
+    let parts = inner.split(separator: ":", omittingEmptySubsequences: false)
+    return parts.count == 2 && ["pca", "fa", "ae", "cl", "umap"].contains(parts[0]) && Int(parts[1]).map { $0 >= 1 } == true
+  }
+
+  /// Fits the stage `spec` on `dataset`'s feature columns (its targets are never read); `raw+SPEC` keeps the
+  /// data's own features beside the stage's.
   public static func fit(_ spec: String, on dataset: Dataset) throws -> any FeatureTransform {
     if spec == identity { return IdentityTransform(inputNames: dataset.featureNames) }
+    if spec.hasPrefix(RawPlusTransform.prefix) {
+      return RawPlusTransform(inputNames: dataset.featureNames, stage: try fit(String(spec.dropFirst(RawPlusTransform.prefix.count)), on: dataset))
+    }
     let parts = spec.split(separator: ":", omittingEmptySubsequences: false)
     guard parts.count == 2, ["pca", "fa", "ae", "cl"].contains(parts[0]) else { throw FeatureTransformError.unknownSpec(spec) }
     guard let count = Int(parts[1]) else {
@@ -53,6 +65,7 @@ public enum FeatureTransforms {
       throw FeatureTransformError.notATransform(source)
     }
     if header.spec == identity { return try JSONDecoder().decode(IdentityTransform.self, from: data) }
+    if header.spec.hasPrefix(RawPlusTransform.prefix) { return try RawPlusTransform.load(data, source: source) }
     do {
       if header.spec.hasPrefix("pca:") { return try JSONDecoder().decode(PCATransform.Saved.self, from: data).transform }
       if header.spec.hasPrefix("fa:") { return try JSONDecoder().decode(FactorAnalysisTransform.Saved.self, from: data).transform }

@@ -88,7 +88,8 @@ struct HoldoutFold {
   func predict(_ trial: StoredTrial, stages: FeatureStages, layout: StudyLayout, threads: Int) throws -> [Double] {
     let data = try stages.stage(trial.configuration.features).dataset
     let trainer = try ModelTrainers.trainer(trial.engine, base: layout.benchmarkParameters)
-    let model = try trainer.fit(data, rows: trainRows, configuration: trial.configuration, threads: threads, shouldStop: { false })
+    let training = try AugmentedTraining.rows(data, trainRows: trainRows, configuration: trial.configuration)
+    let model = try trainer.fit(training.dataset, rows: training.rows, configuration: trial.configuration, threads: threads, shouldStop: { false })
     return try model.predict(data, rows: sealedRows, threads: threads)
   }
 

@@ -54,7 +54,8 @@ public struct FeatureLab: Sendable {
       var scores: [LabScores] = []
       for (period, fit) in periods {
         let start = Date()
-        let (training, trainRows) = try augmented(data, trainRows: fit.trainRows, by: variant.augmentation)
+        let (training, trainRows) = try AugmentedTraining.rows(
+          data, trainRows: fit.trainRows, augmentation: variant.augmentation, target: model.target)
         let model = try trainer.fit(training, rows: trainRows, configuration: self.model, threads: threads, shouldStop: { false })
         let predictions = try model.predict(data, rows: fit.testRows, threads: threads)
         let seconds = Date().timeIntervalSince(start)
@@ -68,13 +69,6 @@ public struct FeatureLab: Sendable {
         LabResult(variant: variant.name, stages: variant.stages.stages.map(\.spec), augmentation: variant.augmentation?.spec, scores: scores))
     }
     return results
-  }
-
-  /// `data` with the augmentation's rows (made from `trainRows` only) appended, and the rows to fit on.
-  private func augmented(_ data: Dataset, trainRows: [Int], by augmentation: TrainingAugmentation?) throws -> (Dataset, [Int]) {
-    guard let augmentation, let target = data.targetIndex(named: model.target) else { return (data, trainRows) }
-    let extra = try augmentation.rows(from: data, trainRows: trainRows, target: target, seed: UInt64(trainRows.count))
-    return (try data.appendingRows(of: extra), trainRows + Array(data.rowCount..<(data.rowCount + extra.rowCount)))
   }
 
   /// Each period's rows to fit on and to score.

@@ -65,8 +65,9 @@ final class Miner: Sendable {
       throw MiningError("trial \(trial.id) trains on target '\(trial.configuration.target)', which the data lacks")
     }
     do {
+      let training = try AugmentedTraining.rows(dataset, trainRows: trainRows[claim.split], configuration: trial.configuration)
       let model = try trainer.fit(
-        dataset, rows: trainRows[claim.split], configuration: trial.configuration, threads: threads,
+        training.dataset, rows: training.rows, configuration: trial.configuration, threads: threads,
         shouldStop: heartbeating(claim, shouldStop))
       let predictions = try model.predict(dataset, rows: testRows[claim.split], threads: threads)
       try study.store.complete(claim, predictions: predictions, seconds: Date().timeIntervalSince(start))
