@@ -45,9 +45,11 @@ extension PostgresServerTests {
       }
       let study = try MiningFixture(processes)
       let sqlite = "\(dir.path)/s.sqlite"
-      var mine = study.mine(trials: 4) + ["--sealed-eras", "4", "--sampler", "tpe", "--batch", "2"]
+      var mine = study.mine(trials: 4) + ["--sealed-eras", "4"]
       mine[mine.firstIndex(of: study.url)!] = sqlite
       #expect(try processes.run("mine", mine).status == 0)
+      // Uniform keeps no state; a learning sampler's would be stored like this (gfn is too slow to mine here).
+      try SQLiteStudyStore.open(path: sqlite).saveSamplerState("uniform", Array(0...255))
       let data = ["--data", "\(dir.path)/d_train.parquet", "--data", "\(dir.path)/d_validation.parquet"]
       #expect(try processes.run("holdout", ["holdout", "--study", sqlite, "--trials", "2,3", "--json"] + data).status == 0)
       let there = try processes.run("copy-there", ["study", "copy", "--from", sqlite, "--to", study.url])
@@ -62,7 +64,7 @@ extension PostgresServerTests {
       #expect(try results(back) == original)
       let (a, b) = (try SQLiteStudyStore.open(path: sqlite), try SQLiteStudyStore.open(path: back))
       #expect(try a.layout() == b.layout() && a.trials() == b.trials() && a.holdoutScores() == b.holdoutScores())
-      #expect(try a.samplerState("tpe") != nil && a.samplerState("tpe") == b.samplerState("tpe"))
+      #expect(try b.samplerState("uniform") == Array(0...255))
       for run in try a.splitRuns() {
         #expect(try a.predictions(trial: run.trial, split: run.split) == b.predictions(trial: run.trial, split: run.split))
       }
