@@ -12,6 +12,15 @@ BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
 [ -x "$BIN/initdb" ] || { echo "test-postgres.sh: no /usr/lib/postgresql/*/bin/initdb; install Debian's postgresql" >&2; exit 1; }
 URL="postgresql://signalminer@127.0.0.1:$PORT/signalminer"
 
+# The server outlives this script: it must not keep the caller's descriptors open (a caller waiting for EOF on one,
+# as command substitution and Foundation's Process do, would wait for the server to stop).
+close_inherited_fds() {
+  local fd
+  for fd in $(ls /proc/$$/fd); do
+    if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+  done
+}
+
 as_owner() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
@@ -44,10 +53,11 @@ stop() {
 
 restart() {
   running || { echo "test-postgres.sh: no cluster running in $DIR; use start" >&2; exit 1; }
-  as_owner "$BIN/pg_ctl" -D "$DIR/data" -m fast -w -t 30 restart >/dev/null || { tail -20 "$DIR/server.log" >&2; exit 1; }
+  as_owner "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -m fast -w -t 30 restart >/dev/null || { tail -20 "$DIR/server.log" >&2; exit 1; }
   echo "$URL"
 }
 
+close_inherited_fds
 case "${1:-}" in
   start) start ;;
   stop) stop ;;

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Mining
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -35,7 +36,17 @@ final class PostgresSession: @unchecked Sendable {
     self.logger = logger
   }
 
-  deinit { _ = try? connection?.close().wait() }
+  deinit { drop() }
+
+  /// Closes the connection (waiting at most 5 s). One that does not finish closing is kept, never released
+  /// open (postgres-nio requires a connection closed before it goes away).
+  private func drop() {
+    guard let open = connection else { return }
+    connection = nil
+    do { try (open.close() as EventLoopFuture<Void>).wait(seconds: 5) } catch { if !open.isClosed { Self.unclosed.withLockedValue { $0.append(open) } } }
+  }
+
+  private static let unclosed = NIOLockedValueBox<[PostgresConnection]>([])
 
   /// Runs `body` on the connection, retrying the whole of it while the server is unreachable.
   func run<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
@@ -45,12 +56,12 @@ final class PostgresSession: @unchecked Sendable {
     var pause: TimeInterval = 0.1
     while true {
       do {
+        if connection?.isClosed == true { drop() }
         let open = try connection ?? connect()
         connection = open
         return try body(open)
       } catch where Self.isTransient(error) {
-        _ = try? connection?.close().wait()
-        connection = nil
+        drop()
         guard Date().timeIntervalSince(start) + pause <= retryWindow else {
           throw MiningError(
             "\(location.description): PostgreSQL did not answer for \(Int(retryWindow)) s (last: \(Self.describe(error))); expected a server at \(location.host):\(location.port)"
@@ -92,7 +103,7 @@ final class PostgresSession: @unchecked Sendable {
     ]
     let connection = try PostgresConnection.connect(
       on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 1, logger: logger
-    ).wait()
+    ).wait(seconds: 15)
     try PostgresStudySchema.migrate(connection)
     return connection
   }
@@ -107,7 +118,7 @@ final class PostgresSession: @unchecked Sendable {
 
   /// Whether `error` means the connection or the server went away (worth reconnecting), not a refused query.
   static func isTransient(_ error: any Error) -> Bool {
-    if error is IOError || error is ChannelError { return true }
+    if error is IOError || error is ChannelError || error is PostgresTimeout { return true }
     guard let error = error as? PSQLError else { return false }
     if let state = error.serverInfo?[.sqlState] {
       // 08 connection exception, 57 operator intervention (shutdown, terminated backend), 53 resources,
@@ -128,13 +139,40 @@ final class PostgresSession: @unchecked Sendable {
 }
 
 extension PostgresConnection {
+  /// How long one statement may take before the connection counts as lost (statements here are small; one
+  /// waiting on a lock held by a stopped client waits at most the server's idle-in-transaction timeout, 30 s).
+  static let statementTimeout: TimeInterval = 60
+
   /// Runs `query` and returns its rows (waiting on this thread).
   func rows(_ query: PostgresQuery) throws -> [PostgresRow] {
-    try self.query(query, logger: logger).wait().rows
+    try self.query(query, logger: logger).wait(seconds: Self.statementTimeout).rows
   }
 
   /// Runs `query`; returns how many rows it changed.
   @discardableResult func execute(_ query: PostgresQuery) throws -> Int {
-    try self.query(query, logger: logger).wait().metadata.rows ?? 0
+    try self.query(query, logger: logger).wait(seconds: Self.statementTimeout).metadata.rows ?? 0
+  }
+}
+
+/// A wait on the server that outlasted its bound (the connection is then dropped and the operation retried).
+struct PostgresTimeout: Error, CustomStringConvertible {
+  let seconds: TimeInterval
+  var description: String { "no answer within \(Int(seconds)) s" }
+}
+
+extension EventLoopFuture where Value: Sendable {
+  /// `wait()` for at most `seconds`: a connection cut without a word (the server restarted or killed mid-query)
+  /// can leave a future that never completes.
+  func wait(seconds: TimeInterval) throws -> Value {
+    let done = DispatchSemaphore(value: 0)
+    let result = NIOLockedValueBox<Result<Value, any Error>?>(nil)
+    whenComplete { outcome in
+      result.withLockedValue { $0 = outcome }
+      done.signal()
+    }
+    guard done.wait(timeout: .now() + seconds) == .success, let outcome = result.withLockedValue({ $0 }) else {
+      throw PostgresTimeout(seconds: seconds)
+    }
+    return try outcome.get()
   }
 }
