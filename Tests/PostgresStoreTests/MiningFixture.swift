@@ -50,6 +50,26 @@ struct MiningFixture {
     return out
   }
 
+  /// SIGSTOPs `process` (a miner on `host`) while it holds a run, polling for at most `timeout` seconds; the run
+  /// it holds, or nil (it is then left running).
+  func stopWhileHolding(_ process: Process, host: String, timeout: TimeInterval = 120) throws -> SplitRun? {
+    let deadline = Date().addingTimeInterval(timeout)
+    var store: PostgresStudyStore?
+    while Date() < deadline && process.isRunning {
+      store = store ?? self.store()
+      func held() throws -> SplitRun? {
+        try store?.splitRuns().first { $0.state == .running && $0.owner?.hasPrefix("\(host):") == true }
+      }
+      if try held() != nil {
+        kill(process.processIdentifier, SIGSTOP)
+        if let run = try held() { return run }
+        kill(process.processIdentifier, SIGCONT)
+      }
+      usleep(2_000)
+    }
+    return nil
+  }
+
   /// Runs miners on fresh hosts until the study is finished: each pass waits out any live lease of a killed
   /// or stopped holder first (bounded).
   func finish(trials: Int, lease: Double, host: String) throws {

@@ -24,10 +24,16 @@ extension PostgresServerTests {
       let miners = try (1...4).map {
         try processes.start("host-\($0)", study.mine(trials: Self.trials), environment: MiningFixture.worker("host-\($0)", lease: Self.lease))
       }
-      #expect(eventually(within: 120) { study.splitsDone() >= 4 }, "four splits done within two minutes")
-      let victims = miners.prefix(2).filter(\.isRunning)
-      for miner in victims { kill(miner.processIdentifier, SIGKILL) }
-      for miner in victims { processes.wait(miner, timeout: 10) }
+      #expect(eventually(within: 120) { study.splitsDone() >= 2 }, "two splits done within two minutes")
+      // Each victim is stopped while it holds a run, then killed: its run is orphaned under a live lease.
+      var orphaned: [SplitRun] = []
+      for (k, miner) in miners.prefix(2).enumerated() {
+        let held = try study.stopWhileHolding(miner, host: "host-\(k + 1)")
+        #expect(held != nil, "host-\(k + 1) was caught holding a run")
+        kill(miner.processIdentifier, SIGKILL)
+        processes.wait(miner, timeout: 10)
+        if let held { orphaned.append(held) }
+      }
       let before = try study.finishedPredictions()
       let restarted = try (5...6).map {
         try processes.start("host-\($0)", study.mine(trials: Self.trials), environment: MiningFixture.worker("host-\($0)", lease: Self.lease))
@@ -37,6 +43,10 @@ extension PostgresServerTests {
       }
       try study.finish(trials: Self.trials, lease: Self.lease, host: "host-final")
       try study.checkFinished(trials: Self.trials, unchanged: before)
+      let runs = try #require(study.store()).splitRuns()
+      for run in orphaned {
+        #expect(runs.first { $0.trial == run.trial && $0.split == run.split }?.claims == 2, "the orphaned run was taken over once")
+      }
     }
 
     @Test func restartingTheServerMidRunMinersRetryAndCarryOn() throws {
@@ -51,9 +61,14 @@ extension PostgresServerTests {
         try processes.start("host-\($0)", study.mine(trials: Self.trials), environment: MiningFixture.worker("host-\($0)", lease: 30))
       }
       #expect(eventually(within: 120) { study.splitsDone() >= 2 }, "two splits done within two minutes")
+      // Both are held mid-run (stopped while holding a run) across the restart, so both meet a dead connection.
+      for (k, miner) in miners.enumerated() {
+        #expect(try study.stopWhileHolding(miner, host: "host-\(k + 1)") != nil, "host-\(k + 1) caught holding a run")
+      }
       let before = try study.finishedPredictions()
       let restart = try processes.run("restart", executable: TestPostgres.script, ["restart"], timeout: 60)
       #expect(restart.status == 0, "\(restart.stderr)")
+      for miner in miners { kill(miner.processIdentifier, SIGCONT) }
       for (k, miner) in miners.enumerated() {
         #expect(processes.wait(miner, timeout: 180) == 0, "miner \(k + 1) carried on: \(processes.output("host-\(k + 1)", "err"))")
       }
@@ -72,13 +87,14 @@ extension PostgresServerTests {
         try processes.start("cut-\($0)", study.mine(trials: Self.trials), environment: MiningFixture.worker("cut-\($0)", lease: 30))
       }
       #expect(eventually(within: 120) { study.splitsDone() >= 2 }, "two splits done within two minutes")
-      let before = try study.finishedPredictions()
-      var terminated = 0
-      for _ in 0..<3 where miners.contains(where: \.isRunning) {
-        terminated += try Self.terminateBackends(named: "signal-miner cut-%", via: try #require(study.store()))
-        usleep(300_000)
+      // Both are stopped while holding a run, their backends terminated, then let go on.
+      for (k, miner) in miners.enumerated() {
+        #expect(try study.stopWhileHolding(miner, host: "cut-\(k + 1)") != nil, "cut-\(k + 1) caught holding a run")
       }
-      #expect(terminated >= 2, "the miners' connections were cut (\(terminated))")
+      let before = try study.finishedPredictions()
+      let terminated = try Self.terminateBackends(named: "signal-miner cut-%", via: try #require(study.store()))
+      #expect(terminated == 2, "each miner's one connection was cut (\(terminated))")
+      for miner in miners { kill(miner.processIdentifier, SIGCONT) }
       for (k, miner) in miners.enumerated() {
         #expect(processes.wait(miner, timeout: 180) == 0, "miner \(k + 1) carried on: \(processes.output("cut-\(k + 1)", "err"))")
       }
@@ -94,16 +110,8 @@ extension PostgresServerTests {
       }
       let study = try MiningFixture(processes)
       let late = try processes.start("late", study.mine(trials: Self.trials), environment: MiningFixture.worker("late", lease: Self.lease))
-      // Stop it while it holds a run (its runs are owned by "late:<pid>").
-      var held: SplitRun?
-      let stopped = try eventually(within: 120) {
-        guard let runs = try study.store()?.splitRuns(), runs.contains(where: { $0.owner?.hasPrefix("late:") == true }) else { return false }
-        kill(late.processIdentifier, SIGSTOP)
-        held = try study.store()?.splitRuns().first { $0.owner?.hasPrefix("late:") == true && $0.state == .running }
-        if held == nil { kill(late.processIdentifier, SIGCONT) }
-        return held != nil
-      }
-      try #require(stopped, "the miner was stopped holding a run")
+      let held = try study.stopWhileHolding(late, host: "late")
+      try #require(held != nil, "the miner was stopped holding a run")
       usleep(UInt32((Self.lease + 0.5) * 1_000_000))
       let other = try processes.run("other", study.mine(trials: Self.trials), environment: MiningFixture.worker("other", lease: Self.lease), timeout: 180)
       #expect(other.status == 0, "\(other.stderr)")

@@ -4,8 +4,8 @@ import Scoring
 
 /// Where a study lives: its layout, trials, split runs, out-of-fold predictions and sampler state.
 ///
-/// The contract every store keeps (`SQLiteStudyStore` here; a PostgreSQL store later), checked by the same
-/// contract tests (`StudyStoreContract` in the tests):
+/// The contract every store keeps (`SQLiteStudyStore` here; `PostgresStudyStore` in `PostgresStore`), checked by the same
+/// contract tests (`StudyStoreContract` in the `StoreContract` test target):
 /// - **Atomic**: `addTrials` (the new trials and one pending run per split, capped at `sampledLimit`),
 ///   `claim` (one pending or abandoned run becomes this worker's), `complete` (the predictions and the `done`
 ///   state are written together: a run is done exactly when its predictions are stored).
