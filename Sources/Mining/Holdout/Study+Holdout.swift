@@ -18,6 +18,21 @@ public struct HoldoutScore: Sendable, Codable, Equatable {
   public var beatsBenchmark: Bool
   /// Per-era numerai corr on the sealed eras.
   public var perEraCorr: [String: Double]
+
+  public init(
+    name: String, trial: Int?, corr: Double?, sharpe: Double?, maxDrawdown: Double?, mmc: Double?, benchmarkCorrelation: Double?,
+    beatsBenchmark: Bool, perEraCorr: [String: Double]
+  ) {
+    self.name = name
+    self.trial = trial
+    self.corr = corr
+    self.sharpe = sharpe
+    self.maxDrawdown = maxDrawdown
+    self.mmc = mmc
+    self.benchmarkCorrelation = benchmarkCorrelation
+    self.beatsBenchmark = beatsBenchmark
+    self.perEraCorr = perEraCorr
+  }
 }
 
 extension Study {
