@@ -14,6 +14,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
   ],
   targets: [
     // MARK: - Library modules (see DESIGN.md for who depends on whom)
@@ -27,13 +28,17 @@ let package = Package(
       name: "Mining",
       dependencies: ["NumeraiData", "Boosting", "Scoring", "GFlowNet", "Features", .product(name: "GRDB", package: "GRDB.swift")]),
     .target(name: "Report", dependencies: ["Scoring", "Mining"]),
+    .target(
+      name: "Dashboard",
+      dependencies: ["Mining", "Report", "Scoring", .product(name: "Hummingbird", package: "hummingbird")]),
 
     // MARK: - Command line
     .executableTarget(
       name: "signal-miner",
       dependencies: [
-        "Parquet", "NumeraiData", "Boosting", "Scoring", "GFlowNet", "Features", "Mining", "Report",
+        "Parquet", "NumeraiData", "Boosting", "Scoring", "GFlowNet", "Features", "Mining", "Report", "Dashboard",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Hummingbird", package: "hummingbird"),
       ]),
 
     // MARK: - Tests
@@ -49,6 +54,12 @@ let package = Package(
         "Mining", "Boosting", "GFlowNet", "NumeraiData", "Scoring", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
       ]),
     .testTarget(name: "ReportTests", dependencies: ["Report", "Mining", "Scoring"]),
+    .testTarget(
+      name: "DashboardTests",
+      dependencies: [
+        "Dashboard", "Mining", "Boosting", "NumeraiData", "Scoring", "TestSupport",
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+      ]),
     // Runs the built executable end to end (exit codes, stderr lines, files written).
     .testTarget(name: "SignalMinerCLITests", dependencies: ["TestSupport"]),
   ]

@@ -23,6 +23,7 @@ struct SignalMiner: AsyncParsableCommand {
       ExportCommand.self,
       HoldoutCommand.self,
       ReportCommand.self,
+      ServeCommand.self,
       GFNCommand.self,
       CompletionCommand.self,
     ])
