@@ -30,7 +30,7 @@ let package = Package(
     .target(name: "Report", dependencies: ["Scoring", "Mining"]),
     .target(
       name: "Dashboard",
-      dependencies: ["Mining", "Report", "Scoring", .product(name: "Hummingbird", package: "hummingbird")]),
+      dependencies: ["Mining", "NumeraiData", "Report", "Scoring", .product(name: "Hummingbird", package: "hummingbird")]),
 
     // MARK: - Command line
     .executableTarget(

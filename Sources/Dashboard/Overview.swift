@@ -58,7 +58,7 @@ extension Overview {
     return Dictionary(grouping: running, by: { $0.owner! }).map { owner, held in
       let worker = StudyWorker(identity: owner)
       return MinerStatus(
-        owner: owner, host: worker?.host ?? owner, pid: worker?.pid, runs: held.map { "\($0.trial)/\($0.split)" },
+        owner: owner, host: worker?.host ?? owner, pid: worker?.pid, runs: held.map { run -> String in "\(run.trial)/\(run.split)" },
         trials: Array(Set(held.map(\.trial))).sorted(), lastHeartbeat: held.compactMap(\.lastHeartbeat).max())
     }.sorted { $0.owner < $1.owner }
   }

@@ -1,5 +1,6 @@
 import Foundation
 import Mining
+import NumeraiData
 import Synchronization
 
 /// Reads a study for the pages: progress and split runs on every call (cheap counts), the scored results only
@@ -64,15 +65,23 @@ public final class StudyCache: Sendable {
     }
   }
 
+  /// The marginals under the first target list the saved policy fits: the targets of the data files the study
+  /// records (as `mine` loads them by default), else those the benchmark and the gfn trials were trained on.
   private func computeMarginals(_ saved: [UInt8], _ snapshot: StudySnapshot, spacePath: String?) throws -> [PolicyMarginal] {
-    // The data's targets are not in the study: those the benchmark and the gfn trials were trained on stand in.
-    var targets: [String] = []
+    var seen: [String] = []
     for t in snapshot.trials where t.isBenchmark || t.sampler == "gfn" {
-      if !targets.contains(t.configuration.target) { targets.append(t.configuration.target) }
+      if !seen.contains(t.configuration.target) { seen.append(t.configuration.target) }
     }
-    let space = try SearchSpace.load(spacePath, availableTargets: targets)
+    let fromFiles = (try? DatasetLoader.targetNames(paths: snapshot.layout.dataPaths)).map { [$0] } ?? []
     let fixed = snapshot.trials.first(where: \.isBenchmark)?.configuration.values ?? BenchmarkPresets.example
-    return try GFlowNetSampler.marginals(savedState: saved, space: space, fixed: fixed)
+    var failure: (any Error)?
+    for targets in fromFiles + [seen] {
+      do {
+        let space = try SearchSpace.load(spacePath, availableTargets: targets)
+        return try GFlowNetSampler.marginals(savedState: saved, space: space, fixed: fixed)
+      } catch { failure = failure ?? error }
+    }
+    throw failure ?? MiningError("no target list to read the gfn policy with")
   }
 
   private func observe(_ state: inout State, now: Date, splitsDone: Int) {

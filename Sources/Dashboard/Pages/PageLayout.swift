@@ -34,10 +34,11 @@ enum PageLayout {
     nav .study { color: #6b7280; font-family: ui-monospace, Menlo, monospace; font-size: 12px; margin-right: auto; }
     #live { color: #2a9d8f; font-size: 12px; } #live.off { color: #b42318; }
     .cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 1em 0; }
-    .card { border: 1px solid #e3e6ec; border-radius: 6px; padding: .6em 1em; min-width: 150px; background: #fbfcfe; }
+    .card { flex: 1 1 0; border: 1px solid #e3e6ec; border-radius: 6px; padding: .6em .9em; min-width: 120px; background: #fbfcfe; }
     .card .label { color: #6b7280; font-size: 12px; } .card .value { font-size: 1.35em; font-weight: 600; }
     .bar { height: 18px; background: #eceef3; border-radius: 9px; overflow: hidden; margin: .4em 0 1em; }
     .bar div { height: 100%; background: #5b7bd5; }
+    table.compact { width: auto; min-width: 560px; } table.compact td:first-child { min-width: 130px; }
     td.left, th.left { text-align: left; } th a { color: inherit; text-decoration: none; } th a.sorted { color: #e8663d; }
     pre.command { background: #1d2433; color: #f4f6fa; padding: .8em 1em; border-radius: 6px; white-space: pre-wrap; }
     .note { background: #fff8e6; border: 1px solid #f2d58a; padding: .6em 1em; border-radius: 6px; }

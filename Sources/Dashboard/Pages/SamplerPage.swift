@@ -26,7 +26,7 @@ enum SamplerPage {
 
   static func table(_ m: PolicyMarginal, finished: [TrialResult]) -> String {
     let top = max(1e-12, m.probabilities.max() ?? 1)
-    var html = "<h2>\(htmlEscape(m.name))</h2><table><thead><tr><th class=\"left\">level</th><th class=\"left\">policy</th><th>probability</th><th>trials</th><th>mean validation Sharpe</th><th>mean whole Sharpe</th></tr></thead><tbody>"
+    var html = "<h2>\(htmlEscape(m.name))</h2><table class=\"compact\"><thead><tr><th class=\"left\">level</th><th class=\"left\">policy</th><th>probability</th><th>trials</th><th>mean validation Sharpe</th><th>mean whole Sharpe</th></tr></thead><tbody>"
     for k in m.labels.indices {
       let members = finished.filter { r in
         m.name == "target" ? r.target == m.labels[k] : r.config[m.name].map { v in m.levels[k].contains { abs($0 - v) <= 1e-9 * max(1, abs(v)) } } ?? false

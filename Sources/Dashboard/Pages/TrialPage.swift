@@ -18,7 +18,7 @@ enum TrialPage {
   }
 
   static func configuration(_ trial: StoredTrial) -> String {
-    var html = "<h2>Configuration</h2><table class=\"config-table\"><tbody>"
+    var html = "<h2>Configuration</h2><table class=\"compact\"><tbody>"
     for (name, value) in trial.configuration.values.sorted(by: { $0.key < $1.key }) {
       html += "<tr><td class=\"left\">\(htmlEscape(name))</td><td class=\"left\">\(htmlEscape(Scale.label(value)))</td></tr>"
     }
@@ -43,7 +43,7 @@ enum TrialPage {
       ("max drawdown", r.validationMaxDrawdown, r.testMaxDrawdown, r.wholeMaxDrawdown),
       ("Pearson", r.validationPearson, r.testPearson, r.wholePearson), ("MMC vs benchmark", r.validationMmc, r.testMmc, r.wholeMmc),
     ]
-    var html = "<h2>Scores</h2><table><thead><tr><th class=\"left\"></th><th>validation</th><th>test</th><th>whole</th></tr></thead><tbody>"
+    var html = "<h2>Scores</h2><table class=\"compact\"><thead><tr><th class=\"left\"></th><th>validation</th><th>test</th><th>whole</th></tr></thead><tbody>"
     for (name, v, t, w) in rows {
       html += "<tr><td class=\"left\">\(name)</td><td>\(PageLayout.number(v))</td><td>\(PageLayout.number(t))</td><td>\(PageLayout.number(w))</td></tr>"
     }
