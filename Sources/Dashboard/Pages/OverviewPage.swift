@@ -30,7 +30,7 @@ enum OverviewPage {
     guard !miners.isEmpty else { return "<h2>Miners</h2><p class=\"summary\">No miner is working on the study right now.</p>" }
     var html = "<h2>Miners</h2><table><thead><tr><th class=\"left\">host</th><th>pid</th><th class=\"left\">current trials (trial/split)</th><th>last heartbeat</th></tr></thead><tbody>"
     for m in miners {
-      let trials = m.runs.map { run in
+      let trials = m.runs.map { run -> String in
         let trial = run.split(separator: "/").first.map(String.init) ?? run
         return "<a href=\"/trial/\(htmlEscape(trial))\">\(htmlEscape(run))</a>"
       }.joined(separator: ", ")
