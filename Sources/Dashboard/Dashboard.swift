@@ -62,7 +62,7 @@ public enum Dashboard {
     if let sort = parameters["sort"].map(String.init), LeaderboardPage.columns.contains(where: { $0.key == sort }) { query.sort = sort }
     query.descending = parameters["order"] != "asc"
     query.beatersOnly = parameters["beaters"] == "1"
-    query.picks = parameters[values: "pick"].compactMap { Int($0) }
+    query.picks = parameters[values: "pick"].compactMap { Int($0) }.sorted()
     return query
   }
 }

@@ -94,7 +94,14 @@ public enum HTMLReport {
   /// Draws the least-squares line of `points` across the chart; returns it (nil with too few points).
   static func drawFitLine(_ chart: inout Chart, _ points: [(Double, Double)]) -> (a: Double, b: Double, r: Double)? {
     guard let fit = fitLine(points) else { return nil }
-    let x0 = chart.x.low, x1 = chart.x.high
+    // Clipped to the frame: from where the line enters the plotting area to where it leaves it.
+    var x0 = chart.x.low, x1 = chart.x.high
+    if fit.b != 0 {
+      let ends = [(chart.y.low - fit.a) / fit.b, (chart.y.high - fit.a) / fit.b]
+      x0 = max(x0, ends.min()!)
+      x1 = min(x1, ends.max()!)
+    }
+    guard x0 < x1 else { return fit }
     chart.body.append(
       "<line class=\"fit\" x1=\"\(chart.x(x0))\" y1=\"\(chart.y(fit.a + fit.b * x0))\" x2=\"\(chart.x(x1))\" y2=\"\(chart.y(fit.a + fit.b * x1))\"/>")
     return fit

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # The dashboard under load while a study is mined: wrk (Debian's) on `/` and `/leaderboard` of `serve`,
 # requests/s and p99 latency; and mining throughput (trials/min) of the same `mine` run without and with the
-# server under load. Release build. Usage: bash bench/serve/run.sh [trials=30] [wrk seconds=20]
+# server under load. Release build (or the binary in $SIGNALMINER_BIN). Usage: bash bench/serve/run.sh [trials=30] [wrk seconds=20]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH="/opt/swift/usr/bin:$PATH"
 TRIALS="${1:-30}"
 SECONDS_PER_URL="${2:-20}"
 command -v wrk >/dev/null || { apt-get update && apt-get install -y wrk; }
-swift build -c release --product signal-miner >/dev/null
-BIN="$(swift build -c release --show-bin-path)/signal-miner"
+if [[ -n "${SIGNALMINER_BIN:-}" ]]; then BIN="$SIGNALMINER_BIN"; else
+  swift build -c release --product signal-miner >/dev/null
+  BIN="$(swift build -c release --show-bin-path)/signal-miner"
+fi
 WORK="$(mktemp -d)"
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
