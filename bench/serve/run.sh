@@ -16,10 +16,12 @@ WORK="$(mktemp -d)"
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 echo "date $(date -u +%FT%TZ)  cores $(nproc)  load $(cut -d' ' -f1-3 /proc/loadavg)  trials $TRIALS"
-"$BIN" data synth --out "$WORK/d" --eras 120 --rows-per-era 500 --features 40 --validation-eras 30 --seed 1 >/dev/null
+"$BIN" data synth --out "$WORK/d" --eras 80 --rows-per-era 400 --features 30 --validation-eras 20 --seed 1 >/dev/null
+echo '{"n_estimators": [100, 200], "learning_rate": [0.02, 0.05], "num_leaves": [8, 16], "max_depth": [4, 5]}' >"$WORK/space.json"
 mine() { "$BIN" mine --study "$1" --data "$WORK/d_train.parquet" --data "$WORK/d_validation.parquet" --trials "$TRIALS" \
-  --jobs 1 --splits 2 --gap 4 --seed 7 >/dev/null 2>&1; }
+  --space "$WORK/space.json" --benchmark n_estimators=100,learning_rate=0.05 --jobs 1 --splits 2 --gap 4 --seed 7 >/dev/null 2>&1; }
 rate() { python3 -c "import sys; print('%.2f trials/min' % ((int(sys.argv[1]) + 1) / (float(sys.argv[2]) / 60)))" "$TRIALS" "$1"; }
 
 start=$(date +%s.%N); mine "$WORK/alone.sqlite"; alone=$(python3 -c "print($(date +%s.%N) - $start)")
