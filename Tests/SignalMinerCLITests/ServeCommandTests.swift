@@ -31,6 +31,16 @@ import Testing
     #expect(second >= target && second > first, "done went from \(first) to \(second)")
   }
 
+  @Test func servingBeyondLoopbackNeedsATokenAndAStudy() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let open = try CommandLineTool.run(["serve", "--study", dir.file("s.sqlite"), "--host", "0.0.0.0", "--port", "0"])
+    #expect(open.status == 1)
+    #expect(open.stderr == "Error: --host 0.0.0.0: serving beyond loopback needs --token T or SIGNALMINER_TOKEN\n", "\(open.stderr)")
+    let missing = try CommandLineTool.run(["serve", "--study", dir.file("s.sqlite"), "--port", "0"])
+    #expect(missing.status == 1 && missing.stderr == "Error: \(dir.file("s.sqlite")): no such study\n", "\(missing.stderr)")
+  }
+
   // MARK: - Processes, all bounded
 
   static func mineArguments(_ dir: TemporaryDirectory, study: String) throws -> [String] {

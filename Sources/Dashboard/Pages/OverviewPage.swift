@@ -11,7 +11,7 @@ enum OverviewPage {
       ("done", "trials done", "\(o.done) / \(o.total)"),
       ("rate", "trials per hour (\(o.rateSource))", PageLayout.number(o.trialsPerHour, "%.1f")),
       ("eta", "ETA", o.etaSeconds.map(ProgressTracker.duration) ?? "–"),
-      ("cpu", "training time spent", ProgressTracker.duration(o.cpuSeconds)),
+      ("cpu", "training seconds, all splits", String(format: "%.0f s", o.cpuSeconds)),
       ("best", "best whole Sharpe", o.bestTrial.map { "<a href=\"/trial/\($0)\">\(PageLayout.number(o.bestWholeSharpe, "%.3f"))</a> (trial \($0))" } ?? "–"),
       ("benchmark", "benchmark whole Sharpe", PageLayout.number(o.benchmarkWholeSharpe, "%.3f")),
       ("beaters", "beat the benchmark", "<a href=\"/leaderboard?beaters=1\">\(o.beaters)</a>"),
