@@ -14,7 +14,9 @@ public enum Dashboard {
     if let token = configuration.token { router.add(middleware: TokenMiddleware(token: token)) }
     router.get("/") { _, _ in HTMLPage(OverviewPage.render(try cache.snapshot())) }
     router.get("/leaderboard") { request, _ in
-      HTMLPage(LeaderboardPage.render(try cache.snapshot(), query: leaderboardQuery(request), studyPath: configuration.studyPath))
+      HTMLPage(
+        LeaderboardPage.render(
+          try cache.snapshot(), query: leaderboardQuery(request), studyPath: configuration.studyPath))
     }
     router.get("/charts") { _, _ in HTMLPage(ChartsPage.render(try cache.snapshot())) }
     router.get("/trial/:id") { _, context in
@@ -27,7 +29,8 @@ public enum Dashboard {
     }
     router.get("/sampler") { _, _ in
       let snapshot = try cache.snapshot()
-      return HTMLPage(SamplerPage.render(snapshot, marginals: cache.marginals(snapshot, spacePath: configuration.spacePath)))
+      return HTMLPage(
+        SamplerPage.render(snapshot, marginals: cache.marginals(snapshot, spacePath: configuration.spacePath)))
     }
     router.get("/api/overview") { _, _ in
       let encoder = JSONEncoder()
@@ -48,7 +51,8 @@ public enum Dashboard {
     let cache = StudyCache(study: try Study.open(configuration.studyPath), location: configuration.studyPath)
     return Application(
       router: router(cache: cache, configuration: configuration),
-      configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "signal-miner"),
+      configuration: .init(
+        address: .hostname(configuration.host, port: configuration.port), serverName: "signal-miner"),
       onServerRunning: { channel in
         let port = channel.localAddress?.port ?? configuration.port
         let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
@@ -59,7 +63,9 @@ public enum Dashboard {
   static func leaderboardQuery(_ request: Request) -> LeaderboardPage.Query {
     let parameters = request.uri.queryParameters
     var query = LeaderboardPage.Query()
-    if let sort = parameters["sort"].map(String.init), LeaderboardPage.columns.contains(where: { $0.key == sort }) { query.sort = sort }
+    if let sort = parameters["sort"].map(String.init), LeaderboardPage.columns.contains(where: { $0.key == sort }) {
+      query.sort = sort
+    }
     query.descending = parameters["order"] != "asc"
     query.beatersOnly = parameters["beaters"] == "1"
     query.picks = parameters[values: "pick"].compactMap { Int($0) }.sorted()

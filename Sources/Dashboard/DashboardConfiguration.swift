@@ -13,7 +13,9 @@ public struct DashboardConfiguration: Sendable {
   /// The search space JSON the study was mined with, for the sampler page (nil: the notebook's).
   public var spacePath: String?
 
-  public init(studyPath: String, host: String = "127.0.0.1", port: Int = 8080, token: String? = nil, spacePath: String? = nil) {
+  public init(
+    studyPath: String, host: String = "127.0.0.1", port: Int = 8080, token: String? = nil, spacePath: String? = nil
+  ) {
     self.studyPath = studyPath
     self.host = host
     self.port = port

@@ -48,9 +48,12 @@ extension Overview {
     self.init(
       study: snapshot.location, done: p.done, total: p.total, splitsDone: p.splitsDone, splitsTotal: p.splitsTotal,
       running: p.running, trialsPerHour: snapshot.rate.trialsPerHour, rateSource: snapshot.rate.source,
-      etaSeconds: snapshot.rate.trialsPerHour.flatMap { $0 > 0 ? remaining / $0 * 3600 : nil }, cpuSeconds: p.secondsTrained,
-      bestWholeSharpe: best?.wholeSharpe, bestTrial: best?.id, benchmarkWholeSharpe: done.first(where: \.isBenchmark)?.wholeSharpe,
-      beaters: done.filter(\.beatsBenchmark).count, sealedScores: snapshot.holdout.count, miners: Self.miners(snapshot.runs))
+      etaSeconds: snapshot.rate.trialsPerHour.flatMap { $0 > 0 ? remaining / $0 * 3600 : nil },
+      cpuSeconds: p.secondsTrained,
+      bestWholeSharpe: best?.wholeSharpe, bestTrial: best?.id,
+      benchmarkWholeSharpe: done.first(where: \.isBenchmark)?.wholeSharpe,
+      beaters: done.filter(\.beatsBenchmark).count, sealedScores: snapshot.holdout.count,
+      miners: Self.miners(snapshot.runs))
   }
 
   static func miners(_ runs: [SplitRun]) -> [MinerStatus] {
@@ -58,7 +61,8 @@ extension Overview {
     return Dictionary(grouping: running, by: { $0.owner! }).map { owner, held in
       let worker = StudyWorker(identity: owner)
       return MinerStatus(
-        owner: owner, host: worker?.host ?? owner, pid: worker?.pid, runs: held.map { run -> String in "\(run.trial)/\(run.split)" },
+        owner: owner, host: worker?.host ?? owner, pid: worker?.pid,
+        runs: held.map { run -> String in "\(run.trial)/\(run.split)" },
         trials: Array(Set(held.map(\.trial))).sorted(), lastHeartbeat: held.compactMap(\.lastHeartbeat).max())
     }.sorted { $0.owner < $1.owner }
   }

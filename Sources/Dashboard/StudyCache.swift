@@ -40,14 +40,16 @@ public final class StudyCache: Sendable {
     return try state.withLock { state in
       if state.scored?.key != key {
         state.scored = Scored(
-          key: key, trials: try study.store.trials(), results: try study.results(), holdout: try study.store.holdoutScores())
+          key: key, trials: try study.store.trials(), results: try study.results(),
+          holdout: try study.store.holdoutScores())
         state.computations += 1
       }
       observe(&state, now: now, splitsDone: progress.splitsDone)
       let scored = state.scored!
       return StudySnapshot(
         location: location, layout: study.layout, progress: progress, runs: runs, trials: scored.trials,
-        results: scored.results, holdout: scored.holdout, rate: rate(state, progress: progress, runs: runs), eras: study.eras)
+        results: scored.results, holdout: scored.holdout, rate: rate(state, progress: progress, runs: runs),
+        eras: study.eras)
     }
   }
 
@@ -57,7 +59,9 @@ public final class StudyCache: Sendable {
       if let cached = state.marginals, cached.key == snapshot.progress.splitsDone { return cached.value }
       guard let saved = try? study.store.samplerState("gfn") else { return nil }
       let value: Result<[PolicyMarginal], MiningError>
-      do { value = .success(try computeMarginals(saved, snapshot, spacePath: spacePath)) } catch let error as MiningError {
+      do { value = .success(try computeMarginals(saved, snapshot, spacePath: spacePath)) } catch let error
+        as MiningError
+      {
         value = .failure(error)
       } catch { value = .failure(MiningError("\(error)")) }
       state.marginals = (snapshot.progress.splitsDone, value)
@@ -67,7 +71,9 @@ public final class StudyCache: Sendable {
 
   /// The marginals under the first target list the saved policy fits: the targets of the data files the study
   /// records (as `mine` loads them by default), else those the benchmark and the gfn trials were trained on.
-  private func computeMarginals(_ saved: [UInt8], _ snapshot: StudySnapshot, spacePath: String?) throws -> [PolicyMarginal] {
+  private func computeMarginals(_ saved: [UInt8], _ snapshot: StudySnapshot, spacePath: String?) throws
+    -> [PolicyMarginal]
+  {
     var seen: [String] = []
     for t in snapshot.trials where t.isBenchmark || t.sampler == "gfn" {
       if !seen.contains(t.configuration.target) { seen.append(t.configuration.target) }

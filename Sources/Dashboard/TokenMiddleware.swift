@@ -8,11 +8,14 @@ struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
   static var cookieName: String { "signalminer_token" }
   let token: String
 
-  func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+  func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    -> Response
+  {
     let presented = bearer(request) ?? request.uri.queryParameters["token"].map(String.init)
     if let presented, matches(presented) {
       var response = try await next(request, context)
-      response.setCookie(Cookie(name: Self.cookieName, value: Self.hex(token), path: "/", httpOnly: true, sameSite: .strict))
+      response.setCookie(
+        Cookie(name: Self.cookieName, value: Self.hex(token), path: "/", httpOnly: true, sameSite: .strict))
       return response
     }
     if let cookie = request.cookies[Self.cookieName]?.value, matches(cookie, hex: true) {
@@ -20,7 +23,9 @@ struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
     }
     return Response(
       status: .unauthorized, headers: [.contentType: "text/plain; charset=utf-8", .wwwAuthenticate: "Bearer"],
-      body: ResponseBody(byteBuffer: ByteBuffer(string: "401 Unauthorized: this dashboard needs its token (Authorization: Bearer T, or open /?token=T)\n")))
+      body: ResponseBody(
+        byteBuffer: ByteBuffer(
+          string: "401 Unauthorized: this dashboard needs its token (Authorization: Bearer T, or open /?token=T)\n")))
   }
 
   private func bearer(_ request: Request) -> String? {

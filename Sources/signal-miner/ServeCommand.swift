@@ -12,7 +12,9 @@ struct ServeCommand: AsyncParsableCommand {
   @Option(help: "The study file.") var study: String
   @Option(help: "Port to listen on (0: any free port, printed).") var port = 8080
   @Option(help: "Address to bind; anything but loopback needs --token or SIGNALMINER_TOKEN.") var host = "127.0.0.1"
-  @Option(help: "Token every request must carry (Authorization: Bearer T, ?token=T, then a cookie); default SIGNALMINER_TOKEN.")
+  @Option(
+    help:
+      "Token every request must carry (Authorization: Bearer T, ?token=T, then a cookie); default SIGNALMINER_TOKEN.")
   var token: String?
   @Option(help: "The search space JSON the study was mined with, for the sampler page (default: the notebook's).")
   var space: String?

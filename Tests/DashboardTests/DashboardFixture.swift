@@ -21,20 +21,26 @@ struct DashboardFixture: Sendable {
   init() throws {
     directory = try TemporaryDirectory(prefix: "signalminer-dashboard")
     path = directory.file("s.sqlite")
-    let dataset = try SyntheticNumerai(.init(eras: 45, rowsPerEra: 80, features: 12, targets: 1, seed: 9, validationEras: 5)).train
+    let dataset = try SyntheticNumerai(
+      .init(eras: 45, rowsPerEra: 80, features: 12, targets: 1, seed: 9, validationEras: 5)
+    ).train
     let study = try Study.create(
-      path, dataset: dataset, files: ["synthetic"], splits: try TimeSeriesSplit(nSplits: 2, gap: 2).splits(eras: dataset.eras),
-      benchmark: TrialConfiguration(values: try BenchmarkPresets.parse("n_estimators=30,learning_rate=0.1"), target: "target"))
+      path, dataset: dataset, files: ["synthetic"],
+      splits: try TimeSeriesSplit(nSplits: 2, gap: 2).splits(eras: dataset.eras),
+      benchmark: TrialConfiguration(
+        values: try BenchmarkPresets.parse("n_estimators=30,learning_rate=0.1"), target: "target"))
     var settings = ConfigurationLearner.Settings()
     settings.hiddenWidth = 16
     settings.batchSize = 16
     settings.stepsPerUpdate = 40
     var sampler = try GFlowNetSampler(
-      space: try Self.space(), fixed: try BenchmarkPresets.parse("n_estimators=30,learning_rate=0.1"), seed: 3, batch: 2,
+      space: try Self.space(), fixed: try BenchmarkPresets.parse("n_estimators=30,learning_rate=0.1"), seed: 3,
+      batch: 2,
       settings: settings)
     try study.optimize(dataset: dataset, sampler: &sampler, budget: MiningBudget(trials: 4))
     hostileTrial = try study.store.addTrials(
-      [TrialConfiguration(values: [Self.hostile: 1], target: Self.hostile)], sampler: "uniform", engine: "gbdt", sampledLimit: 100)[0]
+      [TrialConfiguration(values: [Self.hostile: 1], target: Self.hostile)], sampler: "uniform", engine: "gbdt",
+      sampledLimit: 100)[0]
     try Self.spaceJSON.write(toFile: directory.file("space.json"), atomically: true, encoding: .utf8)
   }
 

@@ -26,9 +26,12 @@ import Testing
       #expect(charts.contains("Cumulative corr: top five and the benchmark"))
       let (trialStatus, trial, _) = try await client.get("/trial/2")
       #expect(trialStatus == .ok)
-      #expect(trial.contains("<h1>Trial 2</h1>") && trial.contains("numerai corr per era") && trial.contains("Split runs"))
+      #expect(
+        trial.contains("<h1>Trial 2</h1>") && trial.contains("numerai corr per era") && trial.contains("Split runs"))
       let (_, sampler, _) = try await client.get("/sampler")
-      #expect(sampler.contains("<h2>learning_rate</h2>") && sampler.contains("<h2>target</h2>"), "one marginal per parameter: \(sampler)")
+      #expect(
+        sampler.contains("<h2>learning_rate</h2>") && sampler.contains("<h2>target</h2>"),
+        "one marginal per parameter: \(sampler)")
       let (apiStatus, json, headers) = try await client.get("/api/overview")
       #expect(apiStatus == .ok && headers[.contentType] == "application/json")
       let decoded = try JSONDecoder().decode(Overview.self, from: Data(json.utf8))

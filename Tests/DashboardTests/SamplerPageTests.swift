@@ -24,19 +24,24 @@ import Testing
   @Test func aStudyWithoutAGFlowNetSaysSo() async throws {
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
-    let dataset = try SyntheticNumerai(.init(eras: 30, rowsPerEra: 20, features: 4, targets: 1, seed: 1, validationEras: 5)).train
+    let dataset = try SyntheticNumerai(
+      .init(eras: 30, rowsPerEra: 20, features: 4, targets: 1, seed: 1, validationEras: 5)
+    ).train
     _ = try Study.create(
       dir.file("u.sqlite"), dataset: dataset, files: ["synthetic"],
       splits: try TimeSeriesSplit(nSplits: 2, gap: 2).splits(eras: dataset.eras),
       benchmark: TrialConfiguration(values: BenchmarkPresets.example, target: "target"))
     let cache = StudyCache(study: try Study.open(dir.file("u.sqlite")), location: dir.file("u.sqlite"))
-    let app = Application(router: Dashboard.router(cache: cache, configuration: DashboardConfiguration(studyPath: dir.file("u.sqlite"))))
+    let app = Application(
+      router: Dashboard.router(cache: cache, configuration: DashboardConfiguration(studyPath: dir.file("u.sqlite"))))
     try await app.test(.router) { client in
       let (status, page, _) = try await client.get("/sampler")
       #expect(status == .ok)
       #expect(page.contains("Mine with <code>--sampler gfn</code> to see one."))
       let (_, overview, _) = try await client.get("/")
-      #expect(overview.contains("<div class=\"value\">0 / 1</div>") && overview.contains("No miner is working on the study right now."))
+      #expect(
+        overview.contains("<div class=\"value\">0 / 1</div>")
+          && overview.contains("No miner is working on the study right now."))
     }
   }
 }

@@ -26,7 +26,8 @@ import Testing
 
     let first = try #require(Self.doneCount(try Self.dumpDOM(chromium, url, profile: dir.file("chromium"))))
     let target = first + 2
-    #expect(Self.wait(seconds: 300) { (Self.progress(study)?.done ?? 0) >= target }, "the miner finishes two more trials")
+    #expect(
+      Self.wait(seconds: 300) { (Self.progress(study)?.done ?? 0) >= target }, "the miner finishes two more trials")
     let second = try #require(Self.doneCount(try Self.dumpDOM(chromium, url, profile: dir.file("chromium"))))
     #expect(second >= target && second > first, "done went from \(first) to \(second)")
   }
@@ -36,23 +37,31 @@ import Testing
     defer { dir.remove() }
     let open = try CommandLineTool.run(["serve", "--study", dir.file("s.sqlite"), "--host", "0.0.0.0", "--port", "0"])
     #expect(open.status == 1)
-    #expect(open.stderr == "Error: --host 0.0.0.0: serving beyond loopback needs --token T or SIGNALMINER_TOKEN\n", "\(open.stderr)")
+    #expect(
+      open.stderr == "Error: --host 0.0.0.0: serving beyond loopback needs --token T or SIGNALMINER_TOKEN\n",
+      "\(open.stderr)")
     let missing = try CommandLineTool.run(["serve", "--study", dir.file("s.sqlite"), "--port", "0"])
-    #expect(missing.status == 1 && missing.stderr == "Error: \(dir.file("s.sqlite")): no such study\n", "\(missing.stderr)")
+    #expect(
+      missing.status == 1 && missing.stderr == "Error: \(dir.file("s.sqlite")): no such study\n", "\(missing.stderr)")
   }
 
   // MARK: - Processes, all bounded
 
   static func mineArguments(_ dir: TemporaryDirectory, study: String) throws -> [String] {
     let synth = try CommandLineTool.run(
-      ["data", "synth", "--out", dir.file("d"), "--eras", "60", "--rows-per-era", "250", "--features", "24",
-       "--validation-eras", "20", "--seed", "4"])
+      [
+        "data", "synth", "--out", dir.file("d"), "--eras", "60", "--rows-per-era", "250", "--features", "24",
+        "--validation-eras", "20", "--seed", "4",
+      ])
     #expect(synth.status == 0, "\(synth.stderr)")
-    try #"{"n_estimators": [150, 200, 250], "learning_rate": [0.01, 0.02, 0.05], "num_leaves": [4, 8, 16], "max_depth": [3, 4, 5]}"#
+    try
+      #"{"n_estimators": [150, 200, 250], "learning_rate": [0.01, 0.02, 0.05], "num_leaves": [4, 8, 16], "max_depth": [3, 4, 5]}"#
       .write(toFile: dir.file("space.json"), atomically: true, encoding: .utf8)
-    return ["mine", "--study", study, "--data", dir.file("d_train.parquet"), "--data", dir.file("d_validation.parquet"),
-            "--space", dir.file("space.json"), "--trials", "40", "--jobs", "1", "--splits", "2", "--gap", "4",
-            "--benchmark", "n_estimators=200,learning_rate=0.02", "--seed", "3"]
+    return [
+      "mine", "--study", study, "--data", dir.file("d_train.parquet"), "--data", dir.file("d_validation.parquet"),
+      "--space", dir.file("space.json"), "--trials", "40", "--jobs", "1", "--splits", "2", "--gap", "4",
+      "--benchmark", "n_estimators=200,learning_rate=0.02", "--seed", "3",
+    ]
   }
 
   static func start(_ arguments: [String], output: Pipe?) throws -> Process {
@@ -83,8 +92,10 @@ import Testing
 
   /// `signal-miner progress --json`: done and total, or nil while the study cannot be read.
   static func progress(_ study: String) -> (done: Int, total: Int)? {
-    guard FileManager.default.fileExists(atPath: study), let result = try? CommandLineTool.run(["progress", "--study", study, "--json"]),
-      result.status == 0, let object = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+    guard FileManager.default.fileExists(atPath: study),
+      let result = try? CommandLineTool.run(["progress", "--study", study, "--json"]),
+      result.status == 0,
+      let object = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
       let done = object["done"] as? Int, let total = object["total"] as? Int
     else { return nil }
     return (done, total)
@@ -111,7 +122,9 @@ import Testing
   static func dumpDOM(_ chromium: String, _ url: String, profile: String) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: chromium)
-    process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(profile)", "--dump-dom", url]
+    process.arguments = [
+      "--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(profile)", "--dump-dom", url,
+    ]
     let out = Pipe()
     process.standardOutput = out
     process.standardError = FileHandle.nullDevice
@@ -131,7 +144,8 @@ import Testing
   static func doneCount(_ dom: String) -> Int? {
     guard let card = dom.range(of: "id=\"card-done\"") else { return nil }
     let rest = dom[card.upperBound...]
-    guard let open = rest.range(of: "<div class=\"value\">"), let slash = rest[open.upperBound...].range(of: " / ") else { return nil }
+    guard let open = rest.range(of: "<div class=\"value\">"), let slash = rest[open.upperBound...].range(of: " / ")
+    else { return nil }
     return Int(rest[open.upperBound..<slash.lowerBound])
   }
 }

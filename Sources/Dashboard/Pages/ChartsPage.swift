@@ -6,9 +6,11 @@ enum ChartsPage {
     let done = snapshot.done
     let sections = [
       HTMLReport.scatter(done), HTMLReport.splitChart(snapshot.layout.splits, eras: snapshot.eras),
-      HTMLReport.parameterCharts(done), HTMLReport.cumulative(done), HTMLReport.sealedSection(snapshot.holdout, results: snapshot.results),
+      HTMLReport.parameterCharts(done), HTMLReport.cumulative(done),
+      HTMLReport.sealedSection(snapshot.holdout, results: snapshot.results),
     ]
     let summary = "<p class=\"summary\">\(done.count) of \(snapshot.results.count) trials finished.</p>"
-    return PageLayout.render(title: "Charts", path: "/charts", snapshot: snapshot, body: summary + sections.joined(separator: "\n"))
+    return PageLayout.render(
+      title: "Charts", path: "/charts", snapshot: snapshot, body: summary + sections.joined(separator: "\n"))
   }
 }

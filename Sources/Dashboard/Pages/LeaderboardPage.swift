@@ -31,16 +31,20 @@ enum LeaderboardPage {
     var rows = snapshot.results.filter { !query.beatersOnly || $0.beatsBenchmark || $0.isBenchmark }
     rows.sort { a, b in
       switch (column.value(a), column.value(b)) {
-      case let (x?, y?): return query.descending ? x > y : x < y
+      case (let x?, let y?): return query.descending ? x > y : x < y
       case (_?, nil): return true
       case (nil, _?): return false
       default: return a.id < b.id
       }
     }
     var body = "<p class=\"summary\">\(rows.count) trials shown · "
-    body += query.beatersOnly ? "<a href=\"\(link(query, beaters: false))\">show all</a>" : "<a href=\"\(link(query, beaters: true))\">only benchmark beaters</a>"
+    body +=
+      query.beatersOnly
+      ? "<a href=\"\(link(query, beaters: false))\">show all</a>"
+      : "<a href=\"\(link(query, beaters: true))\">only benchmark beaters</a>"
     body += "</p>" + commands(query, studyPath: studyPath)
-    body += "<form method=\"get\" action=\"/leaderboard\"><input type=\"hidden\" name=\"sort\" value=\"\(htmlEscape(column.key))\"/>"
+    body +=
+      "<form method=\"get\" action=\"/leaderboard\"><input type=\"hidden\" name=\"sort\" value=\"\(htmlEscape(column.key))\"/>"
     body += "<input type=\"hidden\" name=\"order\" value=\"\(query.descending ? "desc" : "asc")\"/>"
     if query.beatersOnly { body += "<input type=\"hidden\" name=\"beaters\" value=\"1\"/>" }
     body += "<p><button type=\"submit\">Show the export command for the ticked trials</button></p>"
@@ -56,23 +60,31 @@ enum LeaderboardPage {
       next.sort = c.key
       next.descending = c.key == key ? !query.descending : true
       let arrow = c.key == key ? (query.descending ? " ▼" : " ▲") : ""
-      html += "<th><a href=\"\(link(next, beaters: query.beatersOnly))\"\(c.key == key ? " class=\"sorted\"" : "")>\(c.header)\(arrow)</a></th>"
+      html +=
+        "<th><a href=\"\(link(next, beaters: query.beatersOnly))\"\(c.key == key ? " class=\"sorted\"" : "")>\(c.header)\(arrow)</a></th>"
     }
     html += "<th class=\"left\">status</th><th></th><th class=\"config\">configuration</th></tr></thead><tbody>"
     for r in rows {
-      let badge = r.isBenchmark ? "<span class=\"bench\">benchmark</span>" : r.beatsBenchmark ? "<span class=\"badge\">beats</span>" : ""
-      let box = r.isBenchmark || r.status != .done ? "" :
-        "<input type=\"checkbox\" class=\"pick\" name=\"pick\" value=\"\(r.id)\"\(query.picks.contains(r.id) ? " checked" : "")/>"
+      let badge =
+        r.isBenchmark
+        ? "<span class=\"bench\">benchmark</span>" : r.beatsBenchmark ? "<span class=\"badge\">beats</span>" : ""
+      let box =
+        r.isBenchmark || r.status != .done
+        ? ""
+        : "<input type=\"checkbox\" class=\"pick\" name=\"pick\" value=\"\(r.id)\"\(query.picks.contains(r.id) ? " checked" : "")/>"
       html += "<tr><td>\(box)</td><td><a href=\"/trial/\(r.id)\">\(r.id)</a></td>"
       html += columns.dropFirst().map { "<td>\(PageLayout.number($0.value(r)))</td>" }.joined()
-      html += "<td class=\"left\">\(r.status.rawValue)</td><td>\(badge)</td><td class=\"config\">\(htmlEscape(PageLayout.configLine(r.config, target: r.target)))</td></tr>"
+      html +=
+        "<td class=\"left\">\(r.status.rawValue)</td><td>\(badge)</td><td class=\"config\">\(htmlEscape(PageLayout.configLine(r.config, target: r.target)))</td></tr>"
     }
     return html + "</tbody></table>"
   }
 
   static func commands(_ query: Query, studyPath: String) -> String {
     let study = PageLayout.shellQuoted(studyPath)
-    let select = "signal-miner select --study \(study) --count 20 --max-mean-correlation 0.85" + (query.beatersOnly ? " --better-than-benchmark" : "")
+    let select =
+      "signal-miner select --study \(study) --count 20 --max-mean-correlation 0.85"
+      + (query.beatersOnly ? " --better-than-benchmark" : "")
     let trials = query.picks.isEmpty ? "TRIALS" : query.picks.map(String.init).joined(separator: ",")
     return "<pre class=\"command\" id=\"select-command\">\(htmlEscape(select))</pre>"
       + "<pre class=\"command\" id=\"export-command\">\(htmlEscape(exportCommand(study: study, trials: trials)))</pre>"
@@ -86,7 +98,8 @@ enum LeaderboardPage {
   static func pickScript(studyPath: String) -> String {
     let study = PageLayout.shellQuoted(studyPath)
     let parts = exportCommand(study: study, trials: "\u{0}").components(separatedBy: "\u{0}")
-    let head = jsonString(parts[0]), tail = jsonString(parts[1])
+    let head = jsonString(parts[0])
+    let tail = jsonString(parts[1])
     return """
       document.querySelectorAll('input.pick').forEach(function (box) {
         box.addEventListener('change', function () {

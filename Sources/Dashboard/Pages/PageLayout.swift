@@ -5,7 +5,9 @@ import Report
 /// polls `/api/overview` every 3 s and reloads the page when the study changed (unless trials are being
 /// picked on the leaderboard: then it only says so).
 enum PageLayout {
-  static let sections = [("/", "Overview"), ("/leaderboard", "Leaderboard"), ("/charts", "Charts"), ("/sampler", "Sampler")]
+  static let sections = [
+    ("/", "Overview"), ("/leaderboard", "Leaderboard"), ("/charts", "Charts"), ("/sampler", "Sampler"),
+  ]
 
   static func render(title: String, path: String, snapshot: StudySnapshot, body: String) -> String {
     let nav = sections.map { href, label in
@@ -66,12 +68,14 @@ enum PageLayout {
 
   /// The word for a shell: itself when plain, else single-quoted.
   static func shellQuoted(_ word: String) -> String {
-    let plain = !word.isEmpty && word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_./-:=,".contains($0)) }
+    let plain =
+      !word.isEmpty && word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_./-:=,".contains($0)) }
     return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
   }
 
   /// A trial's configuration in one line: `name=value …  target=T`.
   static func configLine(_ values: [String: Double], target: String) -> String {
-    values.sorted { $0.key < $1.key }.map { "\($0.key)=\(Scale.label($0.value))" }.joined(separator: " ") + " target=\(target)"
+    values.sorted { $0.key < $1.key }.map { "\($0.key)=\(Scale.label($0.value))" }.joined(separator: " ")
+      + " target=\(target)"
   }
 }

@@ -28,7 +28,8 @@ extension GFlowNetSampler {
     settings.hiddenWidth = network.layers.count > 1 ? network.layers[0].outputCount : settings.hiddenWidth
     var sampler = try GFlowNetSampler(space: space, fixed: fixed, seed: 0, settings: settings)
     do { try sampler.restore(savedState) } catch {
-      throw MiningError("the study's gfn policy does not fit this search space (give the --space it was mined with): \(error)")
+      throw MiningError(
+        "the study's gfn policy does not fit this search space (give the --space it was mined with): \(error)")
     }
     let probabilities = sampler.learner.marginals(samples: samples)
     let names = space.parameters.map(\.name) + ["target"]
