@@ -54,12 +54,15 @@ import Testing
         "--validation-eras", "20", "--seed", "4",
       ])
     #expect(synth.status == 0, "\(synth.stderr)")
-    try
-      #"{"n_estimators": [150, 200, 250], "learning_rate": [0.01, 0.02, 0.05], "num_leaves": [4, 8, 16], "max_depth": [3, 4, 5]}"#
-      .write(toFile: dir.file("space.json"), atomically: true, encoding: .utf8)
+    // Hundreds of configurations, more than a release build mines while the test looks (the miner is killed).
+    let space = """
+      {"n_estimators": [150, 200, 250], "learning_rate": [0.01, 0.02, 0.05], "num_leaves": [4, 8, 16],
+       "max_depth": [3, 4, 5], "colsample_bytree": [0.3, 0.5, 0.7, 0.9]}
+      """
+    try space.write(toFile: dir.file("space.json"), atomically: true, encoding: .utf8)
     return [
       "mine", "--study", study, "--data", dir.file("d_train.parquet"), "--data", dir.file("d_validation.parquet"),
-      "--space", dir.file("space.json"), "--trials", "40", "--jobs", "1", "--splits", "2", "--gap", "4",
+      "--space", dir.file("space.json"), "--trials", "300", "--jobs", "1", "--splits", "2", "--gap", "4",
       "--benchmark", "n_estimators=200,learning_rate=0.02", "--seed", "3",
     ]
   }
