@@ -18,6 +18,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
     .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.0.0"),
     .package(url: "https://github.com/apple/swift-log", from: "1.0.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
   ],
   targets: [
     // MARK: - Library modules (see DESIGN.md for who depends on whom)
@@ -41,14 +42,18 @@ let package = Package(
         .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
         .product(name: "Logging", package: "swift-log"),
       ]),
+    .target(
+      name: "Dashboard",
+      dependencies: ["Mining", "NumeraiData", "Report", "Scoring", .product(name: "Hummingbird", package: "hummingbird")]),
 
     // MARK: - Command line
     .executableTarget(
       name: "signal-miner",
       dependencies: [
         "Parquet", "NumeraiData", "Boosting", "Scoring", "NeuralNetwork", "GFlowNet", "Features", "Mining", "Report",
-        "PostgresStore",
+        "PostgresStore", "Dashboard",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Hummingbird", package: "hummingbird"),
       ]),
 
     // MARK: - Tests
@@ -68,6 +73,12 @@ let package = Package(
       ]),
     .testTarget(name: "PostgresStoreTests", dependencies: ["PostgresStore", "Mining", "StoreContract", "TestSupport"]),
     .testTarget(name: "ReportTests", dependencies: ["Report", "Mining", "Scoring"]),
+    .testTarget(
+      name: "DashboardTests",
+      dependencies: [
+        "Dashboard", "Mining", "Boosting", "NumeraiData", "Scoring", "TestSupport",
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+      ]),
     // Runs the built executable end to end (exit codes, stderr lines, files written).
     .testTarget(name: "SignalMinerCLITests", dependencies: ["TestSupport"]),
   ]

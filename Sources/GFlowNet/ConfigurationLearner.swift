@@ -198,6 +198,16 @@ public struct ConfigurationLearner: Sendable {
     return proposals
   }
 
+  /// The policy's marginal over each parameter's values, estimated from `samples` on-policy draws (no
+  /// uniform exploration, duplicates kept): `[parameter][value index]`, each row summing to 1.
+  public mutating func marginals(samples: Int) -> [[Double]] {
+    var counts = environment.parameters.map { [Double](repeating: 0, count: $0.values.count) }
+    for t in Sampler().sample(samples, from: environment, policy: &trainer.policy, using: &rng) {
+      for (k, v) in t.terminalState.enumerated() { counts[k][v] += 1 }
+    }
+    return counts.map { row in row.map { $0 / Double(max(1, samples)) } }
+  }
+
   /// The policy's exact probability of each assignment in `candidates` (each a complete assignment).
   ///
   /// - Complexity: one forward pass per prefix of every candidate.

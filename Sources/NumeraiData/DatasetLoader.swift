@@ -101,6 +101,14 @@ public enum DatasetLoader {
     return featureNames
   }
 
+  /// The targets `load(paths:)` would load by default (every `target*` column, `target` first), read from the
+  /// files' headers (a `.smd` cache is opened).
+  public static func targetNames(paths: [String]) throws -> [String] {
+    guard !paths.isEmpty else { throw DataError("no data files given") }
+    if paths.count == 1, DatasetCache.isCache(path: paths[0]) { return try DatasetCache.open(path: paths[0]).targetNames }
+    return try selectTargets(nil, in: try openSources(paths))
+  }
+
   /// The requested target columns (every file must have them), or every `target*` column of any file with
   /// `target` first.
   private static func selectTargets(_ requested: [String]?, in sources: [any TableSource]) throws -> [String] {

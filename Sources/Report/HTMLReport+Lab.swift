@@ -19,7 +19,7 @@ extension HTMLReport {
     func f(_ x: Double) -> String { x.isFinite ? String(format: "%.4f", x) : "–" }
     let header = "<tr><th style=\"text-align:left\">variant</th><th>corr</th><th>Sharpe</th><th>max drawdown</th><th>max exposure</th><th>FNC</th><th>MMC</th><th>corr with baseline</th></tr>"
     let body = rows.map { r, s in
-      "<tr><td class=\"config\">\(escape(r.variant))</td><td>\(f(s.corrMean))</td><td>\(f(s.sharpe))</td><td>\(f(s.maxDrawdown))</td><td>\(f(s.maxFeatureExposure))</td><td>\(f(s.fnc))</td><td>\(f(s.mmc))</td><td>\(f(s.baselineCorrelation))</td></tr>"
+      "<tr><td class=\"config\">\(htmlEscape(r.variant))</td><td>\(f(s.corrMean))</td><td>\(f(s.sharpe))</td><td>\(f(s.maxDrawdown))</td><td>\(f(s.maxFeatureExposure))</td><td>\(f(s.fnc))</td><td>\(f(s.mmc))</td><td>\(f(s.baselineCorrelation))</td></tr>"
     }
     return "<table>\(header)\n\(body.joined(separator: "\n"))</table>\n"
   }
@@ -44,7 +44,7 @@ extension HTMLReport {
       let dash = k == 0 ? " stroke-dasharray=\"6 3\"" : ""
       chart.body.append("<path d=\"\(path)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(dash)/>")
       chart.body.append(
-        "<line x1=\"66\" y1=\"\(44 + 14 * Double(k))\" x2=\"84\" y2=\"\(44 + 14 * Double(k))\" stroke=\"\(color)\" stroke-width=\"2.5\"\(dash)/><text class=\"legend\" x=\"90\" y=\"\(48 + 14 * Double(k))\">\(escape(result.variant))</text>")
+        "<line x1=\"66\" y1=\"\(44 + 14 * Double(k))\" x2=\"84\" y2=\"\(44 + 14 * Double(k))\" stroke=\"\(color)\" stroke-width=\"2.5\"\(dash)/><text class=\"legend\" x=\"90\" y=\"\(48 + 14 * Double(k))\">\(htmlEscape(result.variant))</text>")
     }
     return chart.svg
   }

@@ -5,7 +5,7 @@ extension HTMLReport {
   /// The sealed eras' section: CV (whole-period) Sharpe against sealed Sharpe for every trial `holdout` scored,
   /// with the fit line (the seed's key plot one step further out), and validation → test → whole → sealed per
   /// model. Empty when no holdout was run.
-  static func sealedSection(_ holdout: [HoldoutScore], results: [TrialResult]) -> String {
+  public static func sealedSection(_ holdout: [HoldoutScore], results: [TrialResult]) -> String {
     guard !holdout.isEmpty else { return "" }
     let byID = Dictionary(uniqueKeysWithValues: results.map { ($0.id, $0) })
     return "<h2>Sealed eras</h2>\n" + sealedScatter(holdout, byID) + sealedTable(holdout, byID)
@@ -26,10 +26,10 @@ extension HTMLReport {
     }
     for (h, cv, sealed) in points {
       let marker = h.name == "benchmark" ? star(chart.x(cv), chart.y(sealed), 10)
-        : "<circle class=\"\(h.beatsBenchmark ? "beats" : "trial")\" cx=\"\(chart.x(cv))\" cy=\"\(chart.y(sealed))\" r=\"4.5\"><title>\(escape(h.name)): CV \(String(format: "%.3f", cv)), sealed \(String(format: "%.3f", sealed))</title></circle>"
+        : "<circle class=\"\(h.beatsBenchmark ? "beats" : "trial")\" cx=\"\(chart.x(cv))\" cy=\"\(chart.y(sealed))\" r=\"4.5\"><title>\(htmlEscape(h.name)): CV \(String(format: "%.3f", cv)), sealed \(String(format: "%.3f", sealed))</title></circle>"
       chart.body.append(marker)
     }
-    return "<p class=\"summary\">\(escape(caption))</p>\n" + chart.svg
+    return "<p class=\"summary\">\(htmlEscape(caption))</p>\n" + chart.svg
   }
 
   private static func sealedTable(_ holdout: [HoldoutScore], _ byID: [Int: TrialResult]) -> String {
@@ -38,7 +38,7 @@ extension HTMLReport {
     for h in holdout {
       let cv = h.trial.flatMap { byID[$0] }
       let badge = h.name == "benchmark" ? "<span class=\"bench\">benchmark</span>" : h.beatsBenchmark ? "<span class=\"badge\">beats</span>" : ""
-      html += "<tr><td>\(escape(h.name))</td><td>\(f(cv?.validationSharpe))</td><td>\(f(cv?.testSharpe))</td><td>\(f(cv?.wholeSharpe))</td><td>\(f(h.sharpe))</td><td>\(f(h.corr))</td><td>\(f(h.maxDrawdown))</td><td>\(f(h.mmc))</td><td>\(badge)</td></tr>"
+      html += "<tr><td>\(htmlEscape(h.name))</td><td>\(f(cv?.validationSharpe))</td><td>\(f(cv?.testSharpe))</td><td>\(f(cv?.wholeSharpe))</td><td>\(f(h.sharpe))</td><td>\(f(h.corr))</td><td>\(f(h.maxDrawdown))</td><td>\(f(h.mmc))</td><td>\(badge)</td></tr>"
     }
     return html + "</tbody></table>"
   }

@@ -31,30 +31,36 @@ public enum HTMLReport {
     return page(title: title, body: summary + "\n" + sections.joined(separator: "\n"))
   }
 
-  /// A self-contained HTML page (the report's styles) with `title` as its heading and `body` below it.
-  static func page(title: String, body: String) -> String {
+  /// A self-contained HTML page (the report's stylesheet) with `title` as its heading and `body` below it.
+  public static func page(title: String, body: String) -> String {
     """
       <!DOCTYPE html>
-      <html xmlns="http://www.w3.org/1999/xhtml" lang="en"><head><meta charset="utf-8"/><title>\(escape(title))</title>
+      <html xmlns="http://www.w3.org/1999/xhtml" lang="en"><head><meta charset="utf-8"/><title>\(htmlEscape(title))</title>
       <style>
-      body { font: 14px/1.45 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #1d2433; margin: 2em auto; max-width: 1180px; padding: 0 1em; }
-      h1 { font-size: 1.6em; margin-bottom: .2em; } h2 { font-size: 1.15em; margin-top: 2em; border-bottom: 1px solid #e3e6ec; padding-bottom: .3em; }
-      .summary { color: #4b5565; } svg { background: #fff; } .frame { fill: #fbfcfe; stroke: #c9ced8; } .grid { stroke: #eceef3; }
-      .tick { font-size: 11px; fill: #6b7280; } .axis { font-size: 12px; fill: #374151; } .title { font-size: 13px; font-weight: 600; fill: #1d2433; }
-      .trial { fill: #5b7bd5; fill-opacity: .55; } .beats { fill: #e8663d; fill-opacity: .8; } .star { fill: #f2b705; stroke: #7a5c00; }
-      .fit { stroke: #1d2433; stroke-dasharray: 5 4; } .legend { font-size: 11px; fill: #374151; }
-      .grid-charts { display: flex; flex-wrap: wrap; gap: 10px; }
-      table { border-collapse: collapse; width: 100%; font-size: 12.5px; } th, td { padding: 4px 8px; border-bottom: 1px solid #eceef3; text-align: right; }
-      th { background: #f4f6fa; position: sticky; top: 0; } td.config { text-align: left; color: #4b5565; font-family: ui-monospace, Menlo, monospace; font-size: 11.5px; }
-      .badge { background: #e8663d; color: #fff; border-radius: 3px; padding: 1px 5px; } .bench { background: #f2b705; color: #3b2c00; border-radius: 3px; padding: 1px 5px; }
+      \(style)
       </style></head><body>
-      <h1>\(escape(title))</h1>
+      <h1>\(htmlEscape(title))</h1>
       \(body)
       </body></html>
       """
   }
 
-  static func star(_ cx: Double, _ cy: Double, _ r: Double) -> String {
+  /// The report's stylesheet (also the dashboard's): page, charts, tables, badges.
+  public static let style = """
+    body { font: 14px/1.45 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #1d2433; margin: 2em auto; max-width: 1180px; padding: 0 1em; }
+    h1 { font-size: 1.6em; margin-bottom: .2em; } h2 { font-size: 1.15em; margin-top: 2em; border-bottom: 1px solid #e3e6ec; padding-bottom: .3em; }
+    .summary { color: #4b5565; } svg { background: #fff; } .frame { fill: #fbfcfe; stroke: #c9ced8; } .grid { stroke: #eceef3; }
+    .tick { font-size: 11px; fill: #6b7280; } .axis { font-size: 12px; fill: #374151; } .title { font-size: 13px; font-weight: 600; fill: #1d2433; }
+    .trial { fill: #5b7bd5; fill-opacity: .55; } .beats { fill: #e8663d; fill-opacity: .8; } .star { fill: #f2b705; stroke: #7a5c00; }
+    .fit { stroke: #1d2433; stroke-dasharray: 5 4; } .legend { font-size: 11px; fill: #374151; }
+    .grid-charts { display: flex; flex-wrap: wrap; gap: 10px; }
+    table { border-collapse: collapse; width: 100%; font-size: 12.5px; } th, td { padding: 4px 8px; border-bottom: 1px solid #eceef3; text-align: right; }
+    th { background: #f4f6fa; position: sticky; top: 0; } td.config { text-align: left; color: #4b5565; font-family: ui-monospace, Menlo, monospace; font-size: 11.5px; }
+    .badge { background: #e8663d; color: #fff; border-radius: 3px; padding: 1px 5px; } .bench { background: #f2b705; color: #3b2c00; border-radius: 3px; padding: 1px 5px; }
+    """
+
+  /// A five-pointed star centred at (cx, cy): the benchmark's mark.
+  public static func star(_ cx: Double, _ cy: Double, _ r: Double) -> String {
     let points = (0..<10).map { k -> String in
       let angle = Double.pi / 2 + Double(k) * Double.pi / 5
       let radius = k % 2 == 0 ? r : r * 0.45
@@ -63,7 +69,8 @@ public enum HTMLReport {
     return "<polygon class=\"star\" points=\"\(points.joined(separator: " "))\"/>"
   }
 
-  static func scatter(_ done: [TrialResult]) -> String {
+  /// Validation vs test Sharpe of every finished trial, with the fit line and the benchmark as a star.
+  public static func scatter(_ done: [TrialResult]) -> String {
     let points = done.compactMap { r -> (TrialResult, Double, Double)? in
       guard let v = r.validationSharpe, let t = r.testSharpe, v.isFinite, t.isFinite else { return nil }
       return (r, v, t)
@@ -75,7 +82,7 @@ public enum HTMLReport {
     var caption = "Too few finished trials for a fit line."
     if let fit = drawFitLine(&chart, points.map { ($0.1, $0.2) }) {
       caption = String(format: "Best fit: test = %.3f + %.3f × validation; correlation r = %.3f", fit.a, fit.b, fit.r)
-      chart.body.append("<text class=\"legend\" x=\"66\" y=\"44\">\(escape(caption))</text>")
+      chart.body.append("<text class=\"legend\" x=\"66\" y=\"44\">\(htmlEscape(caption))</text>")
     }
     for (r, v, t) in points where !r.isBenchmark {
       chart.body.append(
@@ -85,19 +92,27 @@ public enum HTMLReport {
     chart.body.append("<circle class=\"trial\" cx=\"\(chart.width - 230)\" cy=\"44\" r=\"4.5\"/><text class=\"legend\" x=\"\(chart.width - 220)\" y=\"48\">trial</text>")
     chart.body.append("<circle class=\"beats\" cx=\"\(chart.width - 180)\" cy=\"44\" r=\"4.5\"/><text class=\"legend\" x=\"\(chart.width - 170)\" y=\"48\">beats benchmark</text>")
     chart.body.append(star(chart.width - 70, 44, 7) + "<text class=\"legend\" x=\"\(chart.width - 60)\" y=\"48\">benchmark</text>")
-    return "<h2>Validation vs test Sharpe</h2>\n<p class=\"summary\">\(escape(caption))</p>\n" + chart.svg
+    return "<h2>Validation vs test Sharpe</h2>\n<p class=\"summary\">\(htmlEscape(caption))</p>\n" + chart.svg
   }
 
   /// Draws the least-squares line of `points` across the chart; returns it (nil with too few points).
   static func drawFitLine(_ chart: inout Chart, _ points: [(Double, Double)]) -> (a: Double, b: Double, r: Double)? {
     guard let fit = fitLine(points) else { return nil }
-    let x0 = chart.x.low, x1 = chart.x.high
+    // Clipped to the frame: from where the line enters the plotting area to where it leaves it.
+    var x0 = chart.x.low, x1 = chart.x.high
+    if fit.b != 0 {
+      let ends = [(chart.y.low - fit.a) / fit.b, (chart.y.high - fit.a) / fit.b]
+      x0 = max(x0, ends.min()!)
+      x1 = min(x1, ends.max()!)
+    }
+    guard x0 < x1 else { return fit }
     chart.body.append(
       "<line class=\"fit\" x1=\"\(chart.x(x0))\" y1=\"\(chart.y(fit.a + fit.b * x0))\" x2=\"\(chart.x(x1))\" y2=\"\(chart.y(fit.a + fit.b * x1))\"/>")
     return fit
   }
 
-  static func splitChart(_ splits: [EraSplit], eras: [String]) -> String {
+  /// The CV splits over the eras: train, gap and test per split.
+  public static func splitChart(_ splits: [EraSplit], eras: [String]) -> String {
     guard !eras.isEmpty else { return "" }
     let width = 1100.0
     let rowHeight = 26.0
@@ -111,19 +126,20 @@ public enum HTMLReport {
       let test = Set(split.testEras)
       for (e, era) in eras.enumerated() {
         let color = train.contains(era) ? "#5b7bd5" : test.contains(era) ? "#e8663d" : "#e3e6ec"
-        body.append("<rect x=\"\(130 + Double(e) * scale)\" y=\"\(y)\" width=\"\(max(scale, 0.5))\" height=\"\(rowHeight - 6)\" fill=\"\(color)\"><title>\(escape(era))</title></rect>")
+        body.append("<rect x=\"\(130 + Double(e) * scale)\" y=\"\(y)\" width=\"\(max(scale, 0.5))\" height=\"\(rowHeight - 6)\" fill=\"\(color)\"><title>\(htmlEscape(era))</title></rect>")
       }
     }
     let bottom = 30 + rowHeight * Double(splits.count) + 12
-    body.append("<text class=\"tick\" x=\"130\" y=\"\(bottom)\">\(escape(eras.first!))</text>")
-    body.append("<text class=\"tick\" x=\"\(width - 10)\" y=\"\(bottom)\" text-anchor=\"end\">\(escape(eras.last!))</text>")
+    body.append("<text class=\"tick\" x=\"130\" y=\"\(bottom)\">\(htmlEscape(eras.first!))</text>")
+    body.append("<text class=\"tick\" x=\"\(width - 10)\" y=\"\(bottom)\" text-anchor=\"end\">\(htmlEscape(eras.last!))</text>")
     body.append("<rect x=\"130\" y=\"8\" width=\"10\" height=\"10\" fill=\"#5b7bd5\"/><text class=\"legend\" x=\"144\" y=\"17\">train</text>")
     body.append("<rect x=\"190\" y=\"8\" width=\"10\" height=\"10\" fill=\"#e3e6ec\"/><text class=\"legend\" x=\"204\" y=\"17\">gap / unused</text>")
     body.append("<rect x=\"290\" y=\"8\" width=\"10\" height=\"10\" fill=\"#e8663d\"/><text class=\"legend\" x=\"304\" y=\"17\">test</text>")
     return "<h2>Cross-validation splits over \(eras.count) eras</h2>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\">\(body.joined())</svg>"
   }
 
-  static func parameterCharts(_ done: [TrialResult]) -> String {
+  /// Each hyperparameter that varies against validation and test Sharpe.
+  public static func parameterCharts(_ done: [TrialResult]) -> String {
     let names = Array(Set(done.filter { !$0.isBenchmark }.flatMap { $0.config.keys })).sorted()
     var charts: [String] = []
     for name in names {
@@ -149,9 +165,15 @@ public enum HTMLReport {
     return "<h2>Hyperparameters against validation and test Sharpe</h2>\n<div class=\"grid-charts\">\(charts.joined())</div>"
   }
 
-  static func cumulative(_ done: [TrialResult]) -> String {
+  /// The cumulative per-era corr of the top five by whole Sharpe and the benchmark.
+  public static func cumulative(_ done: [TrialResult]) -> String {
     let top = done.filter { !$0.isBenchmark && $0.wholeSharpe != nil }.sorted { $0.wholeSharpe! > $1.wholeSharpe! }.prefix(5)
-    let lines = Array(top) + done.filter(\.isBenchmark)
+    let chart = cumulativeChart(Array(top) + done.filter(\.isBenchmark), title: "Cumulative per-era numerai corr (out of fold)")
+    return chart.isEmpty ? "" : "<h2>Cumulative corr: top five and the benchmark</h2>\n" + chart
+  }
+
+  /// The cumulative per-era corr of `lines` (the benchmark dashed) as one SVG chart; empty without eras.
+  public static func cumulativeChart(_ lines: [TrialResult], title: String) -> String {
     let eras = Array(Set(lines.flatMap { $0.perEraCorr.keys })).sorted()
     guard !eras.isEmpty else { return "" }
     let series = lines.map { r -> [Double] in
@@ -163,7 +185,7 @@ public enum HTMLReport {
     }
     var chart = Chart(
       width: 1100, height: 380, xs: eras.indices.map(Double.init), ys: series.flatMap { $0 } + [0],
-      title: "Cumulative per-era numerai corr (out of fold)", xLabel: "era (\(eras.first!) … \(eras.last!))", yLabel: "cumulative corr")
+      title: title, xLabel: "era (\(eras.first!) … \(eras.last!))", yLabel: "cumulative corr")
     let colors = ["#5b7bd5", "#e8663d", "#2a9d8f", "#9b5de5", "#8d6e63", "#f2b705"]
     for (k, (r, s)) in zip(lines, series).enumerated() {
       let path = s.enumerated().map { String(format: "%@%.1f,%.1f", $0.offset == 0 ? "M" : "L", chart.x(Double($0.offset)), chart.y($0.element)) }.joined()
@@ -172,7 +194,7 @@ public enum HTMLReport {
       chart.body.append(
         "<line x1=\"66\" y1=\"\(44 + 14 * Double(k))\" x2=\"84\" y2=\"\(44 + 14 * Double(k))\" stroke=\"\(color)\" stroke-width=\"2.5\"/><text class=\"legend\" x=\"90\" y=\"\(48 + 14 * Double(k))\">\(r.isBenchmark ? "benchmark" : "trial \(r.id)")</text>")
     }
-    return "<h2>Cumulative corr: top five and the benchmark</h2>\n" + chart.svg
+    return chart.svg
   }
 
   static func leaderboard(_ done: [TrialResult]) -> String {
@@ -183,7 +205,7 @@ public enum HTMLReport {
       let badge = r.isBenchmark ? "<span class=\"bench\">benchmark</span>" : r.beatsBenchmark ? "<span class=\"badge\">beats</span>" : ""
       let config = (r.config.sorted { $0.key < $1.key }.map { "\($0.key)=\(Scale.label($0.value))" }
         + r.pipeline.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(separator: " ") + " target=\(r.target)"
-      html += "<tr><td>\(r.id)</td><td>\(f(r.validationSharpe))</td><td>\(f(r.testSharpe))</td><td>\(f(r.wholeCorr))</td><td>\(f(r.wholeSharpe))</td><td>\(f(r.wholeMaxDrawdown))</td><td>\(f(r.wholePearson))</td><td>\(f(r.wholeMmc))</td><td>\(f(r.benchmarkCorrelation))</td><td>\(badge)</td><td class=\"config\">\(escape(config))</td></tr>"
+      html += "<tr><td>\(r.id)</td><td>\(f(r.validationSharpe))</td><td>\(f(r.testSharpe))</td><td>\(f(r.wholeCorr))</td><td>\(f(r.wholeSharpe))</td><td>\(f(r.wholeMaxDrawdown))</td><td>\(f(r.wholePearson))</td><td>\(f(r.wholeMmc))</td><td>\(f(r.benchmarkCorrelation))</td><td>\(badge)</td><td class=\"config\">\(htmlEscape(config))</td></tr>"
     }
     return html + "</tbody></table>"
   }

@@ -1,14 +1,14 @@
 import Foundation
 
 /// A linear or logarithmic axis scale with "nice" ticks.
-struct Scale {
-  let low: Double
-  let high: Double
+public struct Scale: Sendable {
+  public let low: Double
+  public let high: Double
   let pixelLow: Double
   let pixelHigh: Double
   let logarithmic: Bool
 
-  init(_ values: [Double], pixels: ClosedRange<Double>, logarithmic: Bool = false, flipped: Bool = false) {
+  public init(_ values: [Double], pixels: ClosedRange<Double>, logarithmic: Bool = false, flipped: Bool = false) {
     let finite = values.filter { $0.isFinite && (!logarithmic || $0 > 0) }
     var lo = finite.min() ?? 0
     var hi = finite.max() ?? 1
@@ -28,7 +28,8 @@ struct Scale {
     self.logarithmic = logarithmic
   }
 
-  func callAsFunction(_ x: Double) -> Double {
+  /// The pixel of value `x`.
+  public func callAsFunction(_ x: Double) -> Double {
     let v = logarithmic ? log10(x) : x
     return pixelLow + (v - low) / (high - low) * (pixelHigh - pixelLow)
   }
@@ -50,7 +51,8 @@ struct Scale {
     return out
   }
 
-  static func label(_ x: Double) -> String {
+  /// A short tick label: `0.02`, `1500`, `1e-04`.
+  public static func label(_ x: Double) -> String {
     if x == 0 { return "0" }
     if abs(x) >= 100_000 || abs(x) < 0.001 { return String(format: "%.0e", x) }
     if abs(x) >= 1000 { return String(Int(x.rounded())) }
@@ -58,27 +60,29 @@ struct Scale {
   }
 }
 
-/// Escapes text for HTML and SVG.
-func escape(_ s: String) -> String {
+/// Escapes text for HTML and SVG element content and quoted attribute values. Everything that comes from a
+/// study (trial configurations are user JSON) goes through it.
+public func htmlEscape(_ s: String) -> String {
   s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
     .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    .replacingOccurrences(of: "'", with: "&#39;")
 }
 
 /// One SVG chart: axes with ticks and labels around a plotting area; marks are appended as SVG text.
-struct Chart {
-  let width: Double
-  let height: Double
-  let x: Scale
-  let y: Scale
-  var body: [String] = []
-  let margin = (left: 56.0, right: 16.0, top: 28.0, bottom: 44.0)
+public struct Chart: Sendable {
+  public let width: Double
+  public let height: Double
+  public let x: Scale
+  public let y: Scale
+  /// The SVG elements drawn so far (frame, grid, ticks, labels, then the marks appended).
+  public var body: [String] = []
 
-  init(width: Double, height: Double, xs: [Double], ys: [Double], logX: Bool = false, title: String, xLabel: String, yLabel: String) {
+  public init(width: Double, height: Double, xs: [Double], ys: [Double], logX: Bool = false, title: String, xLabel: String, yLabel: String) {
     self.width = width
     self.height = height
     x = Scale(xs, pixels: 56...(width - 16), logarithmic: logX)
     y = Scale(ys, pixels: 28...(height - 44), flipped: true)
-    body.append("<text x=\"\(width / 2)\" y=\"16\" class=\"title\" text-anchor=\"middle\">\(escape(title))</text>")
+    body.append("<text x=\"\(width / 2)\" y=\"16\" class=\"title\" text-anchor=\"middle\">\(htmlEscape(title))</text>")
     body.append("<rect x=\"56\" y=\"28\" width=\"\(width - 72)\" height=\"\(height - 72)\" class=\"frame\"/>")
     for t in x.ticks {
       let px = x(t)
@@ -90,12 +94,13 @@ struct Chart {
       body.append("<line x1=\"56\" y1=\"\(py)\" x2=\"\(width - 16)\" y2=\"\(py)\" class=\"grid\"/>")
       body.append("<text x=\"50\" y=\"\(py + 4)\" class=\"tick\" text-anchor=\"end\">\(Scale.label(t))</text>")
     }
-    body.append("<text x=\"\(width / 2)\" y=\"\(height - 8)\" class=\"axis\" text-anchor=\"middle\">\(escape(xLabel))</text>")
+    body.append("<text x=\"\(width / 2)\" y=\"\(height - 8)\" class=\"axis\" text-anchor=\"middle\">\(htmlEscape(xLabel))</text>")
     body.append(
-      "<text x=\"14\" y=\"\(height / 2)\" class=\"axis\" text-anchor=\"middle\" transform=\"rotate(-90 14 \(height / 2))\">\(escape(yLabel))</text>")
+      "<text x=\"14\" y=\"\(height / 2)\" class=\"axis\" text-anchor=\"middle\" transform=\"rotate(-90 14 \(height / 2))\">\(htmlEscape(yLabel))</text>")
   }
 
-  var svg: String {
+  /// The chart as one `<svg>` element.
+  public var svg: String {
     "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\">"
       + body.joined() + "</svg>"
   }

@@ -26,6 +26,7 @@ struct SignalMiner: AsyncParsableCommand {
       HoldoutCommand.self,
       StudyCommand.self,
       ReportCommand.self,
+      ServeCommand.self,
       GFNCommand.self,
       CompletionCommand.self,
     ])

@@ -120,3 +120,9 @@ private final class TrialCache: Sendable {
     }
   }
 }
+
+extension SplitRun {
+  /// When the run's worker last claimed or renewed it (seconds since 1970): its lease end less the lease
+  /// miners take. Nil unless it is running.
+  public var lastHeartbeat: Double? { state == .running ? leaseUntil.map { $0 - Miner.lease } : nil }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Mining
+
+/// What the pages show of a study at one moment: its counts and runs (read on every request) and its scored
+/// results (from `StudyCache`, recomputed only when finished splits or trials were added).
+public struct StudySnapshot: Sendable {
+  /// The study as the user named it.
+  public let location: String
+  public let layout: StudyLayout
+  public let progress: StudyProgress
+  public let runs: [SplitRun]
+  public let trials: [StoredTrial]
+  /// One per trial, in trial order (`TrialResults.compute`).
+  public let results: [TrialResult]
+  public let holdout: [HoldoutScore]
+  public let rate: MiningRate
+  /// The sorted eras the splits cover.
+  public let eras: [String]
+
+  /// Splits per trial (at least 1).
+  public var splitsPerTrial: Int { max(1, layout.splits.count) }
+
+  /// `done/total` of splits and trials: the pages' version, which the live script compares.
+  public var version: String { "\(progress.splitsDone)/\(progress.total)" }
+
+  /// The finished results.
+  public var done: [TrialResult] { results.filter { $0.status == .done } }
+
+  /// The trial and its result, if the study has trial `id`.
+  public func trial(_ id: Int) -> (StoredTrial, TrialResult)? {
+    guard let i = trials.firstIndex(where: { $0.id == id }) else { return nil }
+    return (trials[i], results[i])
+  }
+}
+
+/// How fast the study's trials finish.
+public struct MiningRate: Sendable, Equatable {
+  public var trialsPerHour: Double?
+  /// `observed` (finished splits counted since the dashboard started), `estimated` (running splits ÷ mean
+  /// split time) or `unknown`.
+  public var source: String
+}
