@@ -6,7 +6,7 @@ import NumeraiData
 ///
 /// Outputs are int8 feature columns 0…4 with stable names, so the GBDT, the cache and every command take a
 /// transformed data set unchanged. Stages: the identity (`raw`), principal components (`pca:K`), factor
-/// analysis (`fa:K`) and the autoencoder (`ae:K`).
+/// analysis (`fa:K`), the autoencoder (`ae:K`) and UMAP (`umap:K`).
 public protocol FeatureTransform: Sendable {
   /// The spec it was fitted from, e.g. `raw`; a trial names its stage by this spec.
   var spec: String { get }
@@ -26,20 +26,22 @@ public enum FeatureTransforms {
   /// The spec of the identity stage (the data's own features).
   public static let identity = "raw"
   /// Every spec form a trial may name today (`pca:K`: the top K principal components; `fa:K`: K factors;
-  /// `ae:K`: the autoencoder's K latents and their argmax, with `AutoencoderSettings`' defaults).
-  public static let specs = [identity, "pca:K", "fa:K", "ae:K"]
+  /// `ae:K`: the autoencoder's K latents and their argmax, with `AutoencoderSettings`' defaults; `umap:K`: a
+  /// K-dimensional UMAP embedding, with `UMAPSettings`' defaults).
+  public static let specs = [identity, "pca:K", "fa:K", "ae:K", "umap:K"]
 
   /// Fits the stage `spec` on `dataset`'s feature columns (its targets are never read).
   public static func fit(_ spec: String, on dataset: Dataset) throws -> any FeatureTransform {
     if spec == identity { return IdentityTransform(inputNames: dataset.featureNames) }
     let parts = spec.split(separator: ":", omittingEmptySubsequences: false)
-    guard parts.count == 2, ["pca", "fa", "ae"].contains(parts[0]) else { throw FeatureTransformError.unknownSpec(spec) }
+    guard parts.count == 2, ["pca", "fa", "ae", "umap"].contains(parts[0]) else { throw FeatureTransformError.unknownSpec(spec) }
     guard let count = Int(parts[1]) else {
       throw FeatureTransformError.badSpec(spec, expected: "\(parts[0]):K with K a whole number")
     }
     switch parts[0] {
     case "pca": return try PCATransform.fit(count, on: dataset)
     case "fa": return try FactorAnalysisTransform.fit(count, on: dataset)
+    case "umap": return try UMAPTransform.fit(UMAPSettings(components: count), on: dataset)
     default: return try AutoencoderTransform.fit(AutoencoderSettings(latent: count), on: dataset)
     }
   }
@@ -56,6 +58,9 @@ public enum FeatureTransforms {
       if header.spec.hasPrefix("fa:") { return try JSONDecoder().decode(FactorAnalysisTransform.Saved.self, from: data).transform }
       if header.spec.hasPrefix("ae:") {
         return try JSONDecoder().decode(AutoencoderTransform.Saved.self, from: data).transform(source: source)
+      }
+      if header.spec.hasPrefix("umap:") {
+        return try JSONDecoder().decode(UMAPTransform.Saved.self, from: data).transform(source: source)
       }
     } catch {
       throw FeatureTransformError.notATransform(source)
