@@ -11,7 +11,7 @@ struct AutoencoderOptions: ParsableArguments {
   @Option(help: "Autoencoder: width of the frozen random layer.") var extremeWidth = 64
   @Option(help: "Autoencoder: width of the encoder's and decoder's hidden layer.") var hiddenWidth = 128
   @Option(help: "Autoencoder: the last N eras are not trained on and are scored after each epoch.") var holdoutEras = 0
-  @Option(help: "Autoencoder: seeds initialisation, shuffles and dropout.") var seed: UInt64 = 0
+  @Option(help: "Autoencoder: seeds initialisation, shuffles and dropout; UMAP: seeds the sample, search, noise and negative samples.") var seed: UInt64 = 0
 
   func settings(latent: Int) -> AutoencoderSettings {
     AutoencoderSettings(

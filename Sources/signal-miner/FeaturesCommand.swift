@@ -4,26 +4,27 @@ import Foundation
 import NumeraiData
 import Parquet
 
-/// `signal-miner features fit|apply|info`: unsupervised feature stages (PCA, factor analysis, autoencoder)
+/// `signal-miner features fit|apply|info`: unsupervised feature stages (PCA, factor analysis, autoencoder, UMAP)
 /// fitted on feature columns only, saved as `.smt`, applied to any data with the same features.
 struct FeaturesCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "features", abstract: "Fit, apply and inspect unsupervised feature stages (pca, fa, autoencoder).",
+    commandName: "features", abstract: "Fit, apply and inspect unsupervised feature stages (pca, fa, autoencoder, umap).",
     subcommands: [Fit.self, Apply.self, Info.self])
 
   /// `features fit --method pca --components 16 --data … --out T.smt`.
   struct Fit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Fit a stage on the data's feature columns (targets are never read) and save it.")
-    @Option(help: "pca (principal components), fa (factor analysis) or autoencoder.") var method: String
-    @Option(help: "Output features (components, factors or latent width).") var components: Int
+    @Option(help: "pca (principal components), fa (factor analysis), autoencoder or umap.") var method: String
+    @Option(help: "Output features (components, factors, latent width or embedding dimensions).") var components: Int
     @OptionGroup var autoencoder: AutoencoderOptions
+    @OptionGroup var umap: UMAPOptions
     @OptionGroup var data: DataOptions
     @Option(help: "The stage file to write (.smt).") var out: String
 
     func run() async throws {
-      guard ["pca", "fa", "autoencoder"].contains(method) else {
-        throw ValidationError("--method \(method): expected pca, fa or autoencoder")
+      guard ["pca", "fa", "autoencoder", "umap"].contains(method) else {
+        throw ValidationError("--method \(method): expected pca, fa, autoencoder or umap")
       }
       let dataset = try data.load().dataset
       let start = Date()
@@ -32,6 +33,8 @@ struct FeaturesCommand: AsyncParsableCommand {
         stage = try AutoencoderTransform.fit(autoencoder.settings(latent: components), on: dataset) { epoch in
           print(AutoencoderOptions.describe(epoch, of: autoencoder.epochs))
         }
+      } else if method == "umap" {
+        stage = try UMAPTransform.fit(umap.settings(components: components, seed: autoencoder.seed), on: dataset)
       } else {
         stage = try FeatureTransforms.fit("\(method):\(components)", on: dataset)
       }
@@ -83,6 +86,11 @@ struct FeaturesCommand: AsyncParsableCommand {
         let s = ae.settings
         print("network    extreme \(s.extremeWidth), hidden \(s.hiddenWidth), latent \(s.latent), dropout \(s.dropout), seed \(s.seed)")
         for epoch in ae.history { print(AutoencoderOptions.describe(epoch, of: s.epochs)) }
+      } else if let umap = stage as? UMAPTransform {
+        let s = umap.settings
+        print("umap       \(s.neighbors) neighbours, min-dist \(s.minDist), spread \(s.spread), seed \(s.seed), \(umap.initialisation) init")
+        let rows = umap.embedding.count / s.components
+        print("fitted     \(rows) rows (at most \(s.fitRows)), \(s.fitEpochs(rows: rows)) epochs")
       }
     }
   }

@@ -32,7 +32,7 @@ public struct UMAPSettings: Codable, Equatable, Sendable {
   }
 
   /// The epochs a fit on `rows` rows runs.
-  func fitEpochs(rows: Int) -> Int { epochs ?? (rows <= 10_000 ? 500 : 200) }
+  public func fitEpochs(rows: Int) -> Int { epochs ?? (rows <= 10_000 ? 500 : 200) }
 
   /// The epochs placing new rows runs: a third of the fit's epochs, as umap-learn's `transform`.
   func transformEpochs(fittedRows: Int) -> Int { max(1, fitEpochs(rows: fittedRows) / 3) }
