@@ -125,10 +125,76 @@ import Testing
       == "feature stage 'umap:2': expected more rows than neighbours (15); the data has 10 rows")
   }
 
+  // MARK: - Against scikit-learn and umap-learn
+
+  /// `Trustworthiness` equals `sklearn.manifold.trustworthiness` (k = 10) to 1e-9 on tie-free data.
+  @Test func trustworthinessMatchesScikitLearn() throws {
+    try PythonPeer.require(modules: ["sklearn", "numpy"], packages: ["scikit-learn", "numpy"])
+    var rng = RandomSource(seed: 21)
+    let (n, width) = (200, 8)
+    let x = (0..<(n * width)).map { _ in UMAPTransform.normal(&rng) }
+    var y: [Double] = []
+    for i in 0..<n {
+      let noise: Double = 0.5 * UMAPTransform.normal(&rng)
+      y += [x[i * width] + noise, x[i * width + 1] - x[i * width + 2]]
+    }
+    let ours = Trustworthiness.score(input: x, width: width, embedding: y, dim: 2, neighbors: 10)
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    try Self.writeCSV(x, width: width, to: directory.file("x.csv"))
+    try Self.writeCSV(y, width: 2, to: directory.file("y.csv"))
+    let output = try PythonPeer.run(
+      script: """
+        import sys, numpy as np
+        from sklearn.manifold import trustworthiness
+        x = np.loadtxt(sys.argv[1], delimiter=",", ndmin=2)
+        y = np.loadtxt(sys.argv[2], delimiter=",", ndmin=2)
+        print(repr(float(trustworthiness(x, y, n_neighbors=10))))
+        """, arguments: [directory.file("x.csv"), directory.file("y.csv")])
+    let theirs = try #require(Double(output.trimmingCharacters(in: .whitespacesAndNewlines)))
+    #expect(abs(ours - theirs) <= 1e-9, "ours \(ours), scikit-learn \(theirs)")
+    #expect(ours > 0.5 && ours < 1)
+  }
+
+  /// On 1000 clustered int8 rows × 20 features, our embedding's trustworthiness (scikit-learn's, k = 10) is
+  /// within 0.01 of umap-learn's with the same settings (n_neighbors 15, min_dist 0, 2 components).
+  @Test func trustworthinessMatchesUmapLearn() throws {
+    try PythonPeer.require(modules: ["umap", "sklearn", "numpy"], packages: ["umap-learn", "scikit-learn", "numpy"])
+    let data = Self.clusterData(eras: 10, rowsPerEra: 100, features: 20, clusters: 10, seed: 13, noise: 0.5).data
+    let ours = try UMAPTransform.fit(UMAPSettings(components: 2, seed: 1), on: data)
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let x = (0..<data.rowCount).flatMap { i in (0..<data.featureCount).map { Double(data.features[i, $0]) } }
+    try Self.writeCSV(x, width: data.featureCount, to: directory.file("x.csv"))
+    try Self.writeCSV(ours.embedding.map(Double.init), width: 2, to: directory.file("ours.csv"))
+    let output = try PythonPeer.run(
+      script: """
+        import sys, numpy as np, umap
+        from sklearn.manifold import trustworthiness
+        x = np.loadtxt(sys.argv[1], delimiter=",", ndmin=2)
+        ours = np.loadtxt(sys.argv[2], delimiter=",", ndmin=2)
+        theirs = umap.UMAP(n_neighbors=15, min_dist=0.0, n_components=2, random_state=1).fit_transform(x)
+        print(trustworthiness(x, ours, n_neighbors=10), trustworthiness(x, theirs, n_neighbors=10))
+        """, arguments: [directory.file("x.csv"), directory.file("ours.csv")])
+    let values = output.split(whereSeparator: \.isWhitespace).compactMap { Double($0) }
+    try #require(values.count == 2, "\(output)")
+    #expect(abs(values[0] - values[1]) <= 0.01, "trustworthiness: ours \(values[0]), umap-learn \(values[1])")
+  }
+
+  static func writeCSV(_ values: [Double], width: Int, to path: String) throws {
+    var csv = ""
+    for i in 0..<(values.count / width) {
+      csv += values[(i * width)..<((i + 1) * width)].map { "\($0)" }.joined(separator: ",") + "\n"
+    }
+    try csv.write(toFile: path, atomically: true, encoding: .utf8)
+  }
+
   // MARK: - Data
 
-  /// Rows around `clusters` random centres (features 0…4) with ±1 noise on a few features; labels per row.
-  static func clusterData(eras: Int, rowsPerEra: Int, features: Int, clusters: Int, seed: UInt64) -> (data: Dataset, labels: [Int]) {
+  /// Rows around `clusters` random centres (features 0…4), each feature moved ±1 with probability `noise`; labels per row.
+  static func clusterData(
+    eras: Int, rowsPerEra: Int, features: Int, clusters: Int, seed: UInt64, noise: Double = 0.3
+  ) -> (data: Dataset, labels: [Int]) {
     var rng = RandomSource(seed: seed)
     let centres = (0..<clusters).map { _ in (0..<features).map { _ in Int(rng.next() % 5) } }
     let rows = eras * rowsPerEra
@@ -138,7 +204,7 @@ import Testing
       let c = Int(rng.next() % UInt64(clusters))
       labels.append(c)
       for j in 0..<features {
-        let noise = rng.nextUnit() < 0.3 ? (rng.next() % 2 == 0 ? -1 : 1) : 0
+        let noise = rng.nextUnit() < noise ? (rng.next() % 2 == 0 ? -1 : 1) : 0
         columns[j][i] = Int8(max(0, min(4, centres[c][j] + noise)))
       }
     }
