@@ -1,7 +1,7 @@
 import NumeraiData
 
 /// Rows of int8 features stored row by row (contiguous), the input UMAP measures distances on.
-struct Int8Rows: Codable, Equatable, Sendable {
+struct Int8Rows: Equatable, Sendable {
   /// Features per row.
   let width: Int
   /// `count × width` values, row-major.

@@ -55,7 +55,10 @@ struct UMAPLayout {
             let j = Int(schedule.head[e]) * dim, k = Int(schedule.tail[e]) * dim
             let d2 = Self.squaredDistance(h.baseAddress! + j, t + k, dim)
             var coefficient: Float = 0
-            if d2 > 0 { coefficient = -2 * a * b * pow(d2, b - 1) / (a * pow(d2, b) + 1) }
+            if d2 > 0 {
+              let power = pow(d2, b - 1)  // d2^b = power · d2: one pow per attraction
+              coefficient = -2 * a * b * power / (a * power * d2 + 1)
+            }
             for d in 0..<dim {
               let g = min(max(coefficient * (h[j + d] - t[k + d]), -clip), clip) * alpha
               h[j + d] += g
