@@ -66,6 +66,26 @@ import Testing
     #expect(recall >= 0.95, "recall \(recall)")
   }
 
+  /// The graph search for new rows finds nearly all of their exact 15 nearest fitted rows (recall ≥ 0.95).
+  @Test func graphSearchRecallsExactNeighbours() {
+    let data = Self.clusterData(eras: 1, rowsPerEra: 2000, features: 20, clusters: 30, seed: 9).data
+    let fitted = Int8Rows(data, columns: Array(0..<20), rows: Array(0..<1500))
+    let queries = Int8Rows(data, columns: Array(0..<20), rows: Array(1500..<2000))
+    let search = SearchGraph(knn: NearestNeighbors.graph(of: fitted, k: 15, seed: 1).indices, k: 15)
+    var found = 0
+    fitted.values.withUnsafeBufferPointer { x in
+      queries.values.withUnsafeBufferPointer { q in
+        for r in 0..<queries.count {
+          let exact = NearestNeighbors.query(q.baseAddress! + r * 20, in: x, width: 20, k: 15)
+          let searched = search.query(q.baseAddress! + r * 20, in: x, width: 20, k: 15)
+          found += searched.filter { $0.0 <= exact.last!.0 }.count
+        }
+      }
+    }
+    let recall = Double(found) / Double(queries.count * 15)
+    #expect(recall >= 0.95, "recall \(recall)")
+  }
+
   /// Save → load → apply gives the same columns bit for bit; a refit with the same seed gives the same embedding.
   @Test func saveLoadApplyIsBitForBitAndFitsAreSeeded() throws {
     let loaded = try FeatureTransforms.load(try Self.fitted.encoded(), source: "umap.smt")

@@ -25,7 +25,8 @@ extension UMAPTransform {
     return out
   }
 
-  /// One new row placed as umap-learn's `transform`: its `neighbors` nearest fitted rows, memberships by
+  /// One new row placed as umap-learn's `transform`: its `neighbors` nearest fitted rows (exactly, or by
+  /// `SearchGraph` when many rows were fitted), memberships by
   /// `smooth_knn_dist` with local connectivity 0, the membership-weighted mean of their embeddings as the
   /// start, then a third of the fit's epochs of SGD (step 1/4) with the fitted embedding fixed. The edge
   /// weights' maximum and the random stream (seeded by the settings' seed and the row's values) are this
@@ -33,9 +34,11 @@ extension UMAPTransform {
   func place(_ row: ArraySlice<Int8>) -> [Float] {
     let k = settings.components
     if let i = fittedRow[row] { return Array(embedding[(i * k)..<((i + 1) * k)]) }
+    let seed = settings.seed ^ Self.hash(row)
     let neighbours = row.withUnsafeBufferPointer { q in
       sample.values.withUnsafeBufferPointer { x in
-        NearestNeighbors.query(q.baseAddress!, in: x, width: sample.width, k: settings.neighbors)
+        searchGraph?.query(q.baseAddress!, in: x, width: sample.width, k: settings.neighbors)
+          ?? NearestNeighbors.query(q.baseAddress!, in: x, width: sample.width, k: settings.neighbors)
       }
     }
     let distances = neighbours.map { Double($0.0).squareRoot() }
@@ -49,7 +52,7 @@ extension UMAPTransform {
     let edges = FuzzySimplicialSet.Edges(
       head: Array(repeating: 0, count: neighbours.count), tail: neighbours.map(\.1), weight: weights)
     let epochs = settings.transformEpochs(fittedRows: sample.count)
-    var rng = RandomSource(seed: settings.seed ^ Self.hash(row))
+    var rng = RandomSource(seed: seed)
     var layout = UMAPLayout(curve: curve)
     layout.learningRate = 0.25
     layout.optimise(

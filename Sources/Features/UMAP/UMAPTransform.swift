@@ -22,21 +22,31 @@ public struct UMAPTransform: FeatureTransform {
   public let embedding: [Float]
   /// How the layout was initialised: `spectral`, or `random` when the spectral iteration failed.
   public let initialisation: String
+  /// The fitted rows' k-NN graph (`rows × neighbors` indices, each row's own first).
+  let knn: [Int32]
   /// The fitted row of each distinct fitted feature row (its first occurrence).
   let fittedRow: [ArraySlice<Int8>: Int]
+  /// New rows' neighbours are searched on the k-NN graph when as many rows were fitted as an exact k-NN
+  /// graph would not have been computed on; below that, exactly.
+  let searchGraph: SearchGraph?
 
   public var outputNames: [String] { (1...settings.components).map(Self.name) }
 
   /// The output feature name of coordinate `k` (1-based): `feature_umap_001`.
   public static func name(_ k: Int) -> String { "feature_umap_" + String(format: "%03d", k) }
 
-  init(inputNames: [String], settings: UMAPSettings, curve: CurveParameters, sample: Int8Rows, embedding: [Float], initialisation: String) {
+  init(
+    inputNames: [String], settings: UMAPSettings, curve: CurveParameters, sample: Int8Rows, knn: [Int32], embedding: [Float],
+    initialisation: String
+  ) {
     self.inputNames = inputNames
     self.settings = settings
     self.curve = curve
     self.sample = sample
     self.embedding = embedding
     self.initialisation = initialisation
+    self.knn = knn
+    searchGraph = sample.count < NearestNeighbors.exactBelow ? nil : SearchGraph(knn: knn, k: settings.neighbors)
     var fittedRow: [ArraySlice<Int8>: Int] = [:]
     for i in (0..<sample.count).reversed() { fittedRow[sample.row(i)] = i }
     self.fittedRow = fittedRow
@@ -70,8 +80,8 @@ public struct UMAPTransform: FeatureTransform {
       &embedding, tail: nil, tailCount: sample.count, dim: settings.components,
       schedule: .init(edges, epochs: epochs), epochs: epochs, rng: &rng)
     return UMAPTransform(
-      inputNames: dataset.featureNames, settings: settings, curve: curve, sample: sample, embedding: embedding,
-      initialisation: spectral == nil ? "random (the spectral iteration gave no finite vectors)" : "spectral")
+      inputNames: dataset.featureNames, settings: settings, curve: curve, sample: sample, knn: graph.indices,
+      embedding: embedding, initialisation: spectral == nil ? "random (the spectral iteration gave no finite vectors)" : "spectral")
   }
 
   /// All rows when they fit in `fitRows`, else a seeded sample of `fitRows` of them, in row order.
@@ -119,7 +129,7 @@ public struct UMAPTransform: FeatureTransform {
     return try encoder.encode(Saved(self))
   }
 
-  /// The saved form: settings, curve, the fitted rows' int8 values and their embedding (as raw bytes).
+  /// The saved form: settings, curve, the fitted rows' int8 values, k-NN graph and embedding (as raw bytes).
   struct Saved: Codable {
     var spec: String
     var inputNames: [String]
@@ -127,6 +137,7 @@ public struct UMAPTransform: FeatureTransform {
     var curve: CurveParameters
     var initialisation: String
     var sample: Data
+    var knn: Data
     var embedding: Data
 
     init(_ t: UMAPTransform) {
@@ -136,22 +147,27 @@ public struct UMAPTransform: FeatureTransform {
       curve = t.curve
       initialisation = t.initialisation
       sample = t.sample.values.withUnsafeBytes { Data($0) }
+      knn = Data(t.knn.flatMap { withUnsafeBytes(of: UInt32(bitPattern: $0).littleEndian, Array.init) })
       embedding = Data(t.embedding.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) })
     }
 
     func transform(source: String) throws -> UMAPTransform {
       let width = inputNames.count, k = settings.components
-      guard width > 0, sample.count % width == 0, embedding.count == sample.count / width * k * 4 else {
-        throw FeatureTransformError.notATransform(source)
-      }
-      let values = sample.map { Int8(bitPattern: $0) }
-      let bytes = Array(embedding)
-      let floats = (0..<(bytes.count / 4)).map { i in
-        Float(bitPattern: (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[i * 4 + $1]) << (8 * $1) })
-      }
+      let rows = width > 0 ? sample.count / width : 0
+      guard width > 0, sample.count % width == 0, embedding.count == rows * k * 4, knn.count == rows * settings.neighbors * 4
+      else { throw FeatureTransformError.notATransform(source) }
+      let indices = Self.words(knn).map { Int32(bitPattern: $0) }
+      guard indices.allSatisfy({ (0..<Int32(rows)).contains($0) }) else { throw FeatureTransformError.notATransform(source) }
       return UMAPTransform(
-        inputNames: inputNames, settings: settings, curve: curve, sample: Int8Rows(width: width, values: values),
-        embedding: floats, initialisation: initialisation)
+        inputNames: inputNames, settings: settings, curve: curve,
+        sample: Int8Rows(width: width, values: sample.map { Int8(bitPattern: $0) }), knn: indices,
+        embedding: Self.words(embedding).map(Float.init(bitPattern:)), initialisation: initialisation)
+    }
+
+    /// Little-endian 32-bit words.
+    private static func words(_ data: Data) -> [UInt32] {
+      let bytes = Array(data)
+      return (0..<(bytes.count / 4)).map { i in (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[i * 4 + $1]) << (8 * $1) } }
     }
   }
 }
