@@ -9,6 +9,7 @@ struct UMAPOptions: ParsableArguments {
   @Option(help: "UMAP: fit on a seeded sample of at most this many rows; the rest are placed.") var fitRows = 20_000
 
   func settings(components: Int, seed: UInt64) -> UMAPSettings {
-    UMAPSettings(components: components, neighbors: neighbors, minDist: minDist, epochs: umapEpochs, fitRows: fitRows, seed: seed)
+    UMAPSettings(
+      components: components, neighbors: neighbors, minDist: minDist, epochs: umapEpochs, fitRows: fitRows, seed: seed)
   }
 }

@@ -121,7 +121,8 @@ import Testing
     for i in unsampled {
       let point = all[(i * 2)..<(i * 2 + 2)].map(Double.init)
       let nearest = (0..<300).min { a, b in
-        hypot(embedding[a * 2] - point[0], embedding[a * 2 + 1] - point[1]) < hypot(embedding[b * 2] - point[0], embedding[b * 2 + 1] - point[1])
+        hypot(embedding[a * 2] - point[0], embedding[a * 2 + 1] - point[1])
+          < hypot(embedding[b * 2] - point[0], embedding[b * 2 + 1] - point[1])
       }!
       if Self.clusters.labels[sampled[nearest]] != Self.clusters.labels[i] { misplaced += 1 }
     }
@@ -131,18 +132,24 @@ import Testing
   /// One line each: a missing input feature, K out of range, fewer rows than neighbours.
   @Test func badInputGetsOneClearError() throws {
     let fewer = Self.subset(Self.clusters.data, rows: Array(0..<10), features: 19)
-    #expect(throws: FeatureTransformError.missingInput(spec: "umap:2", feature: "feature_19")) { try Self.fitted.apply(to: fewer) }
+    #expect(throws: FeatureTransformError.missingInput(spec: "umap:2", feature: "feature_19")) {
+      try Self.fitted.apply(to: fewer)
+    }
     #expect(throws: FeatureTransformError.badSpec("umap:101", expected: "1…100 components")) {
       try FeatureTransforms.fit("umap:101", on: Self.clusters.data)
     }
     #expect(throws: FeatureTransformError.badSpec("umap:0", expected: "1…100 components")) {
       try FeatureTransforms.fit("umap:0", on: Self.clusters.data)
     }
-    #expect(throws: FeatureTransformError.badSpec("umap:2", expected: "more rows than neighbours (15); the data has 10 rows")) {
+    #expect(
+      throws: FeatureTransformError.badSpec("umap:2", expected: "more rows than neighbours (15); the data has 10 rows")
+    ) {
       try FeatureTransforms.fit("umap:2", on: fewer)
     }
-    #expect(FeatureTransformError.badSpec("umap:2", expected: "more rows than neighbours (15); the data has 10 rows").description
-      == "feature stage 'umap:2': expected more rows than neighbours (15); the data has 10 rows")
+    #expect(
+      FeatureTransformError.badSpec("umap:2", expected: "more rows than neighbours (15); the data has 10 rows")
+        .description
+        == "feature stage 'umap:2': expected more rows than neighbours (15); the data has 10 rows")
   }
 
   // MARK: - Against scikit-learn and umap-learn
@@ -231,7 +238,8 @@ import Testing
     let data = Dataset(
       ids: StringColumn((0..<rows).map { "r\($0)" }), eras: (0..<eras).map { String(format: "era%03d", $0) },
       eraRanges: (0..<eras).map { ($0 * rowsPerEra)..<(($0 + 1) * rowsPerEra) },
-      featureNames: (0..<features).map { "feature_\($0)" }, features: ColumnMajorMatrix(columns: columns, rowCount: rows),
+      featureNames: (0..<features).map { "feature_\($0)" },
+      features: ColumnMajorMatrix(columns: columns, rowCount: rows),
       targetNames: [], targets: ColumnMajorMatrix(columns: [], rowCount: rows))
     return (data, labels)
   }
@@ -240,8 +248,10 @@ import Testing
   static func subset(_ d: Dataset, rows: [Int], features: Int? = nil) -> Dataset {
     let width = features ?? d.featureCount
     return Dataset(
-      ids: d.ids.gathering(rows), eras: ["live"], eraRanges: [0..<rows.count], featureNames: Array(d.featureNames.prefix(width)),
-      features: ColumnMajorMatrix(columns: (0..<width).map { j in rows.map { d.features[$0, j] } }, rowCount: rows.count),
+      ids: d.ids.gathering(rows), eras: ["live"], eraRanges: [0..<rows.count],
+      featureNames: Array(d.featureNames.prefix(width)),
+      features: ColumnMajorMatrix(
+        columns: (0..<width).map { j in rows.map { d.features[$0, j] } }, rowCount: rows.count),
       targetNames: [], targets: ColumnMajorMatrix(columns: [], rowCount: rows.count))
   }
 }

@@ -17,7 +17,9 @@ struct CurveParameters: Codable, Equatable, Sendable {
     let xs = (0..<300).map { 3 * spread * Double($0) / 299 }
     let ys = xs.map { $0 < minDist ? 1 : exp(-($0 - minDist) / spread) }
     func residuals(_ a: Double, _ b: Double) -> (r: [Double], ja: [Double], jb: [Double]) {
-      var r: [Double] = [], ja: [Double] = [], jb: [Double] = []
+      var r: [Double] = []
+      var ja: [Double] = []
+      var jb: [Double] = []
       for (x, y) in zip(xs, ys) {
         let p = x > 0 ? pow(x, 2 * b) : 0
         let f = 1 / (1 + a * p)
@@ -32,7 +34,9 @@ struct CurveParameters: Codable, Equatable, Sendable {
     for _ in 0..<500 {
       let (r, ja, jb) = residuals(a, b)
       let (c0, g) = (cost(r), (zip(ja, r).reduce(0) { $0 + $1.0 * $1.1 }, zip(jb, r).reduce(0) { $0 + $1.0 * $1.1 }))
-      let (haa, hab, hbb) = (ja.reduce(0) { $0 + $1 * $1 }, zip(ja, jb).reduce(0) { $0 + $1.0 * $1.1 }, jb.reduce(0) { $0 + $1 * $1 })
+      let (haa, hab, hbb) = (
+        ja.reduce(0) { $0 + $1 * $1 }, zip(ja, jb).reduce(0) { $0 + $1.0 * $1.1 }, jb.reduce(0) { $0 + $1 * $1 }
+      )
       var improved = false
       while lambda < 1e12 {
         let (m11, m22) = (haa * (1 + lambda), hbb * (1 + lambda))

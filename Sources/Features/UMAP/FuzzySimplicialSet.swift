@@ -9,17 +9,21 @@ enum FuzzySimplicialSet {
   /// Per row ρ (distance to the nearest neighbour at `localConnectivity`) and σ (binary search, 64 steps, so
   /// Σ_j exp(−max(0, d_j − ρ)/σ) over the neighbours after the first equals log2(k)), as umap-learn's
   /// `smooth_knn_dist`. `distances` is `rows × k`, nearest first.
-  static func smoothDistances(_ distances: [Double], k: Int, localConnectivity: Double = 1) -> (sigmas: [Double], rhos: [Double]) {
+  static func smoothDistances(_ distances: [Double], k: Int, localConnectivity: Double = 1) -> (
+    sigmas: [Double], rhos: [Double]
+  ) {
     let n = distances.count / k
     let target = log2(Double(k))
     let meanAll = distances.reduce(0, +) / Double(max(distances.count, 1))
-    var sigmas = [Double](repeating: 0, count: n), rhos = [Double](repeating: 0, count: n)
+    var sigmas = [Double](repeating: 0, count: n)
+    var rhos = [Double](repeating: 0, count: n)
     for i in 0..<n {
       let row = distances[(i * k)..<((i + 1) * k)]
       let nonZero = row.filter { $0 > 0 }
       var rho = 0.0
       if Double(nonZero.count) >= localConnectivity {
-        let index = Int(localConnectivity.rounded(.down)), interpolation = localConnectivity - Double(index)
+        let index = Int(localConnectivity.rounded(.down))
+        let interpolation = localConnectivity - Double(index)
         if index > 0 {
           rho = nonZero[nonZero.startIndex + index - 1]
           if interpolation > tolerance { rho += interpolation * (nonZero[nonZero.startIndex + index] - rho) }
@@ -57,7 +61,8 @@ enum FuzzySimplicialSet {
 
   /// The symmetric fuzzy graph of `graph` as edges (row-major order, both directions, zero weights dropped).
   static func edges(of graph: NearestNeighbors) -> Edges {
-    let k = graph.k, n = graph.indices.count / k
+    let k = graph.k
+    let n = graph.indices.count / k
     let (sigmas, rhos) = smoothDistances(graph.distances, k: k)
     var directed = [[Int32: Double]](repeating: [:], count: n)
     for i in 0..<n {

@@ -49,7 +49,8 @@ struct NNDescent {
   @discardableResult
   private mutating func offer(_ i: Int, _ j: Int32, _ x: UnsafeBufferPointer<Int8>) -> Bool {
     if heaps[i].contains(j) { return false }
-    let d = Int8Rows.squaredDistance(x.baseAddress! + i * rows.width, x.baseAddress! + Int(j) * rows.width, width: rows.width)
+    let d = Int8Rows.squaredDistance(
+      x.baseAddress! + i * rows.width, x.baseAddress! + Int(j) * rows.width, width: rows.width)
     guard heaps[i].push(d, j) else { return false }
     isNew[i].insert(j)
     return true
@@ -93,7 +94,8 @@ struct NNDescent {
   }
 
   private mutating func join(_ p: Int32, _ q: Int32, _ x: UnsafeBufferPointer<Int8>) -> Int {
-    let d = Int8Rows.squaredDistance(x.baseAddress! + Int(p) * rows.width, x.baseAddress! + Int(q) * rows.width, width: rows.width)
+    let d = Int8Rows.squaredDistance(
+      x.baseAddress! + Int(p) * rows.width, x.baseAddress! + Int(q) * rows.width, width: rows.width)
     var changes = 0
     for (a, b) in [(p, q), (q, p)] where !heaps[Int(a)].contains(b) && heaps[Int(a)].push(d, b) {
       isNew[Int(a)].insert(b)

@@ -56,7 +56,9 @@ struct NearestNeighbors: Sendable {
         for i in stride(from: worker, to: n, by: 2) {
           var best = BoundedHeap(capacity: k)
           for j in 0..<n where j != i {
-            best.push(Int8Rows.squaredDistance(base.pointer + i * rows.width, base.pointer + j * rows.width, width: rows.width), Int32(j))
+            best.push(
+              Int8Rows.squaredDistance(base.pointer + i * rows.width, base.pointer + j * rows.width, width: rows.width),
+              Int32(j))
           }
           out.set(i, best.sorted())
         }
@@ -66,7 +68,9 @@ struct NearestNeighbors: Sendable {
   }
 
   /// The `k` nearest of `rows` to `query` (a `rows.width` wide row), nearest first, as (squared distance, index).
-  static func query(_ query: UnsafePointer<Int8>, in rows: UnsafeBufferPointer<Int8>, width: Int, k: Int) -> [(Int32, Int32)] {
+  static func query(_ query: UnsafePointer<Int8>, in rows: UnsafeBufferPointer<Int8>, width: Int, k: Int) -> [(
+    Int32, Int32
+  )] {
     var best = BoundedHeap(capacity: k)
     for j in 0..<(rows.count / max(width, 1)) {
       best.push(Int8Rows.squaredDistance(query, rows.baseAddress! + j * width, width: width), Int32(j))
@@ -106,7 +110,8 @@ struct BoundedHeap {
     items[0] = item
     var p = 0
     while true {
-      let l = 2 * p + 1, r = l + 1
+      let l = 2 * p + 1
+      let r = l + 1
       var top = p
       if l < capacity, Self.less(items[top], items[l]) { top = l }
       if r < capacity, Self.less(items[top], items[r]) { top = r }

@@ -73,7 +73,8 @@ struct MinHeap {
     items[0] = last
     var p = 0
     while true {
-      let l = 2 * p + 1, r = l + 1
+      let l = 2 * p + 1
+      let r = l + 1
       var low = p
       if l < items.count, BoundedHeap.less(items[l], items[low]) { low = l }
       if r < items.count, BoundedHeap.less(items[r], items[low]) { low = r }

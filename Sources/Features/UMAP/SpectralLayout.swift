@@ -50,7 +50,8 @@ enum SpectralLayout {
 
   /// (Q + D^−½ W D^−½ Q) / 2 for the `n × block` row-major Q.
   // PERFORMANCE: edges × block multiply-adds per step.
-  private static func apply(_ edges: FuzzySimplicialSet.Edges, _ scale: [Double], _ q: [Double], block: Int) -> [Double] {
+  private static func apply(_ edges: FuzzySimplicialSet.Edges, _ scale: [Double], _ q: [Double], block: Int) -> [Double]
+  {
     var out = q.map { $0 / 2 }
     out.withUnsafeMutableBufferPointer { o in
       q.withUnsafeBufferPointer { x in

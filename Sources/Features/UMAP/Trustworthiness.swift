@@ -7,7 +7,8 @@
 public enum Trustworthiness {
   /// The trustworthiness of `embedding` (`n × dim`, row-major) of `input` (`n × width`, row-major) at
   /// `neighbors` (scikit-learn's default is 5; we report 10); needs neighbors < n / 2, as scikit-learn.
-  public static func score(input: [Double], width: Int, embedding: [Double], dim: Int, neighbors k: Int = 10) -> Double {
+  public static func score(input: [Double], width: Int, embedding: [Double], dim: Int, neighbors k: Int = 10) -> Double
+  {
     let n = input.count / width
     precondition(embedding.count == n * dim && k < n / 2, "trustworthiness needs n × dim values and k < n / 2")
     var penalty = 0.0
@@ -30,7 +31,9 @@ public enum Trustworthiness {
       }
       return sum
     }
-    return (0..<n).filter { $0 != i }.sorted { distances[$0] < distances[$1] || (distances[$0] == distances[$1] && $0 < $1) }
+    return (0..<n).filter { $0 != i }.sorted {
+      distances[$0] < distances[$1] || (distances[$0] == distances[$1] && $0 < $1)
+    }
   }
 
   /// `rank[j]`: 1 for row `i`'s nearest other row, 2 for the next, …

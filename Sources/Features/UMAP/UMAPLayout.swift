@@ -52,7 +52,8 @@ struct UMAPLayout {
           let alpha = Float(learningRate * (1 - Double(epoch) / Double(epochs)))
           let now = Double(epoch)
           for e in 0..<count where nextSample[e] <= now {
-            let j = Int(schedule.head[e]) * dim, k = Int(schedule.tail[e]) * dim
+            let j = Int(schedule.head[e]) * dim
+            let k = Int(schedule.tail[e]) * dim
             let d2 = Self.squaredDistance(h.baseAddress! + j, t + k, dim)
             var coefficient: Float = 0
             if d2 > 0 {

@@ -8,7 +8,9 @@ extension UMAPTransform {
   /// - Throws: `FeatureTransformError.missingInput` when `dataset` lacks an input feature.
   public func embed(_ dataset: Dataset) throws -> [Float] {
     let columns = try inputNames.map { name in
-      guard let j = dataset.featureIndex(named: name) else { throw FeatureTransformError.missingInput(spec: spec, feature: name) }
+      guard let j = dataset.featureIndex(named: name) else {
+        throw FeatureTransformError.missingInput(spec: spec, feature: name)
+      }
       return j
     }
     let k = settings.components
@@ -20,7 +22,9 @@ extension UMAPTransform {
       DispatchQueue.concurrentPerform(iterations: 2) { worker in
         for r in stride(from: worker, to: rows.count, by: 2) { placed.set(r, place(rows.row(r))) }
       }
-      for (r, values) in placed.value.enumerated() { out.replaceSubrange(((start + r) * k)..<((start + r + 1) * k), with: values) }
+      for (r, values) in placed.value.enumerated() {
+        out.replaceSubrange(((start + r) * k)..<((start + r + 1) * k), with: values)
+      }
     }
     return out
   }
@@ -56,7 +60,8 @@ extension UMAPTransform {
     var layout = UMAPLayout(curve: curve)
     layout.learningRate = 0.25
     layout.optimise(
-      &position, tail: embedding, tailCount: sample.count, dim: k, schedule: .init(edges, epochs: epochs), epochs: epochs,
+      &position, tail: embedding, tailCount: sample.count, dim: k, schedule: .init(edges, epochs: epochs),
+      epochs: epochs,
       rng: &rng)
     return position
   }

@@ -36,7 +36,8 @@ public struct UMAPTransform: FeatureTransform {
   public static func name(_ k: Int) -> String { "feature_umap_" + String(format: "%03d", k) }
 
   init(
-    inputNames: [String], settings: UMAPSettings, curve: CurveParameters, sample: Int8Rows, knn: [Int32], embedding: [Float],
+    inputNames: [String], settings: UMAPSettings, curve: CurveParameters, sample: Int8Rows, knn: [Int32],
+    embedding: [Float],
     initialisation: String
   ) {
     self.inputNames = inputNames
@@ -63,12 +64,15 @@ public struct UMAPTransform: FeatureTransform {
   static func fit(_ settings: UMAPSettings, on dataset: Dataset, exactBelow: Int) throws -> UMAPTransform {
     try settings.validate()
     let spec = "umap:\(settings.components)"
-    guard dataset.featureCount > 0 else { throw FeatureTransformError.badSpec(spec, expected: "data with feature columns") }
+    guard dataset.featureCount > 0 else {
+      throw FeatureTransformError.badSpec(spec, expected: "data with feature columns")
+    }
     guard dataset.rowCount > settings.neighbors else {
       throw FeatureTransformError.badSpec(
         spec, expected: "more rows than neighbours (\(settings.neighbors)); the data has \(dataset.rowCount) rows")
     }
-    let sample = Int8Rows(dataset, columns: Array(0..<dataset.featureCount), rows: sampleRows(dataset.rowCount, settings))
+    let sample = Int8Rows(
+      dataset, columns: Array(0..<dataset.featureCount), rows: sampleRows(dataset.rowCount, settings))
     let graph = NearestNeighbors.graph(of: sample, k: settings.neighbors, seed: settings.seed, exactBelow: exactBelow)
     let edges = FuzzySimplicialSet.edges(of: graph)
     let epochs = settings.fitEpochs(rows: sample.count)
@@ -81,7 +85,8 @@ public struct UMAPTransform: FeatureTransform {
       schedule: .init(edges, epochs: epochs), epochs: epochs, rng: &rng)
     return UMAPTransform(
       inputNames: dataset.featureNames, settings: settings, curve: curve, sample: sample, knn: graph.indices,
-      embedding: embedding, initialisation: spectral == nil ? "random (the spectral iteration gave no finite vectors)" : "spectral")
+      embedding: embedding,
+      initialisation: spectral == nil ? "random (the spectral iteration gave no finite vectors)" : "spectral")
   }
 
   /// All rows when they fit in `fitRows`, else a seeded sample of `fitRows` of them, in row order.
@@ -112,7 +117,8 @@ public struct UMAPTransform: FeatureTransform {
   }
 
   static func normal(_ rng: inout RandomSource) -> Double {
-    let u = max(rng.nextUnit(), 1e-300), v = rng.nextUnit()
+    let u = max(rng.nextUnit(), 1e-300)
+    let v = rng.nextUnit()
     return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
   }
 
@@ -152,12 +158,16 @@ public struct UMAPTransform: FeatureTransform {
     }
 
     func transform(source: String) throws -> UMAPTransform {
-      let width = inputNames.count, k = settings.components
+      let width = inputNames.count
+      let k = settings.components
       let rows = width > 0 ? sample.count / width : 0
-      guard width > 0, sample.count % width == 0, embedding.count == rows * k * 4, knn.count == rows * settings.neighbors * 4
+      guard width > 0, sample.count % width == 0, embedding.count == rows * k * 4,
+        knn.count == rows * settings.neighbors * 4
       else { throw FeatureTransformError.notATransform(source) }
       let indices = Self.words(knn).map { Int32(bitPattern: $0) }
-      guard indices.allSatisfy({ (0..<Int32(rows)).contains($0) }) else { throw FeatureTransformError.notATransform(source) }
+      guard indices.allSatisfy({ (0..<Int32(rows)).contains($0) }) else {
+        throw FeatureTransformError.notATransform(source)
+      }
       return UMAPTransform(
         inputNames: inputNames, settings: settings, curve: curve,
         sample: Int8Rows(width: width, values: sample.map { Int8(bitPattern: $0) }), knn: indices,
@@ -167,7 +177,8 @@ public struct UMAPTransform: FeatureTransform {
     /// Little-endian 32-bit words.
     private static func words(_ data: Data) -> [UInt32] {
       let bytes = Array(data)
-      return (0..<(bytes.count / 4)).map { i in (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[i * 4 + $1]) << (8 * $1) } }
+      return (0..<(bytes.count / 4)).map { i in (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[i * 4 + $1]) << (8 * $1) }
+      }
     }
   }
 }
