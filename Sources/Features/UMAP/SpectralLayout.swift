@@ -3,12 +3,15 @@ import NeuralNetwork
 
 /// UMAP's spectral initialisation: the eigenvectors of the normalised graph Laplacian I − D^−½ W D^−½ with the
 /// smallest eigenvalues after the first (umap-learn's `spectral_layout`), found as the largest of
-/// (I + D^−½ W D^−½)/2 by block power iteration (re-orthonormalised every 10 steps) and a Rayleigh–Ritz step.
+/// (I + D^−½ W D^−½)/2 by block power iteration (re-orthonormalised every 10 steps, at most 300 steps, fewer once
+/// the Rayleigh quotients settle) and a Rayleigh–Ritz step.
 ///
 /// A disconnected graph keeps one eigenvalue 1 per component; its vectors still separate the components
 /// (umap-learn lays components out separately instead).
 enum SpectralLayout {
   static let iterations = 300
+  /// The iteration stops early when no column's Rayleigh quotient moved more than this over 10 steps.
+  static let tolerance = 1e-8
 
   /// `n × dim` coordinates (row-major), or nil when the iteration produced no finite vectors.
   static func layout(_ edges: FuzzySimplicialSet.Edges, count n: Int, dim: Int, seed: UInt64) -> [Double]? {
@@ -20,8 +23,17 @@ enum SpectralLayout {
     let scale = degree.map { 1 / $0.squareRoot() }
     var rng = RandomSource(seed: seed ^ 0x5350_4543)
     var q = (0..<(n * block)).map { _ in rng.nextUnit() - 0.5 }
+    orthonormalise(&q, n: n, block: block)
+    var quotients: [Double] = []
     for step in 1...iterations {
-      q = apply(edges, scale, q, block: block)
+      let next = apply(edges, scale, q, block: block)
+      if step % 10 == 1 {  // q is orthonormal: its columns' Rayleigh quotients come free with this product
+        let current = rayleighQuotients(q, next, n: n, block: block)
+        let settled = zip(current, quotients).allSatisfy { abs($0 - $1) < tolerance } && !quotients.isEmpty
+        quotients = current
+        if settled { break }
+      }
+      q = next
       if step % 10 == 0 { orthonormalise(&q, n: n, block: block) }
     }
     let aq = apply(edges, scale, q, block: block)
@@ -46,6 +58,13 @@ enum SpectralLayout {
       }
     }
     return out.allSatisfy(\.isFinite) ? out : nil
+  }
+
+  /// q_c · (AQ)_c for each column c.
+  private static func rayleighQuotients(_ q: [Double], _ aq: [Double], n: Int, block: Int) -> [Double] {
+    var out = [Double](repeating: 0, count: block)
+    for i in 0..<n { for c in 0..<block { out[c] += q[i * block + c] * aq[i * block + c] } }
+    return out
   }
 
   /// (Q + D^−½ W D^−½ Q) / 2 for the `n × block` row-major Q.
