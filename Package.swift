@@ -14,6 +14,10 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
+    .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.0.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.0.0"),
   ],
   targets: [
     // MARK: - Library modules (see DESIGN.md for who depends on whom)
@@ -28,17 +32,29 @@ let package = Package(
       name: "Mining",
       dependencies: ["NumeraiData", "Boosting", "Scoring", "GFlowNet", "Features", .product(name: "GRDB", package: "GRDB.swift")]),
     .target(name: "Report", dependencies: ["Scoring", "Mining"]),
+    // A study in PostgreSQL, registered by the command line (Mining itself knows only the `StudyStore` protocol).
+    .target(
+      name: "PostgresStore",
+      dependencies: [
+        "Mining", "Scoring", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
 
     // MARK: - Command line
     .executableTarget(
       name: "signal-miner",
       dependencies: [
         "Parquet", "NumeraiData", "Boosting", "Scoring", "NeuralNetwork", "GFlowNet", "Features", "Mining", "Report",
+        "PostgresStore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // MARK: - Tests
     .target(name: "TestSupport", path: "Tests/TestSupport"),
+    // The `StudyStore` contract as checks, run by every store's suite.
+    .target(name: "StoreContract", dependencies: ["Mining", "Boosting", "Scoring", "TestSupport"], path: "Tests/StoreContract"),
     .testTarget(name: "ParquetTests", dependencies: ["Parquet", "TestSupport"]),
     .testTarget(name: "NumeraiDataTests", dependencies: ["NumeraiData", "Parquet", "TestSupport"]),
     .testTarget(name: "BoostingTests", dependencies: ["Boosting", "NumeraiData", "TestSupport"]),
@@ -47,8 +63,10 @@ let package = Package(
     .testTarget(name: "FeaturesTests", dependencies: ["Features", "NeuralNetwork", "NumeraiData", "TestSupport"]),
     .testTarget(name: "MiningTests",
       dependencies: [
-        "Mining", "Boosting", "NeuralNetwork", "GFlowNet", "Features", "NumeraiData", "Scoring", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        "Mining", "Boosting", "NeuralNetwork", "GFlowNet", "Features", "NumeraiData", "Scoring", "TestSupport", "StoreContract",
+        .product(name: "GRDB", package: "GRDB.swift"),
       ]),
+    .testTarget(name: "PostgresStoreTests", dependencies: ["PostgresStore", "Mining", "StoreContract", "TestSupport"]),
     .testTarget(name: "ReportTests", dependencies: ["Report", "Mining", "Scoring"]),
     // Runs the built executable end to end (exit codes, stderr lines, files written).
     .testTarget(name: "SignalMinerCLITests", dependencies: ["TestSupport"]),

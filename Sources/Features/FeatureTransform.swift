@@ -6,7 +6,7 @@ import NumeraiData
 ///
 /// Outputs are int8 feature columns 0…4 with stable names, so the GBDT, the cache and every command take a
 /// transformed data set unchanged. Stages: the identity (`raw`), principal components (`pca:K`), factor
-/// analysis (`fa:K`), the autoencoder (`ae:K`) and UMAP (`umap:K`).
+/// analysis (`fa:K`), the autoencoder (`ae:K`), the contrastive encoder (`cl:K`) and UMAP (`umap:K`).
 public protocol FeatureTransform: Sendable {
   /// The spec it was fitted from, e.g. `raw`; a trial names its stage by this spec.
   var spec: String { get }
@@ -26,23 +26,36 @@ public enum FeatureTransforms {
   /// The spec of the identity stage (the data's own features).
   public static let identity = "raw"
   /// Every spec form a trial may name today (`pca:K`: the top K principal components; `fa:K`: K factors;
-  /// `ae:K`: the autoencoder's K latents and their argmax, with `AutoencoderSettings`' defaults; `umap:K`: a
-  /// K-dimensional UMAP embedding, with `UMAPSettings`' defaults).
-  public static let specs = [identity, "pca:K", "fa:K", "ae:K", "umap:K"]
+  /// `ae:K`: the autoencoder's K latents and their argmax; `cl:K`: a K-wide contrastive embedding; `umap:K`: a
+  /// K-dimensional UMAP embedding; all three with their settings' defaults).
+  public static let specs = [identity, "pca:K", "fa:K", "ae:K", "cl:K", "umap:K"]
 
-  /// Fits the stage `spec` on `dataset`'s feature columns (its targets are never read).
+  /// Whether `spec` names a stage `fit` knows (`raw`, `KIND:K`, or `raw+KIND:K`).
+  public static func isKnown(_ spec: String) -> Bool {
+    let inner = spec.hasPrefix(RawPlusTransform.prefix) ? String(spec.dropFirst(RawPlusTransform.prefix.count)) : spec
+    if inner == identity { return spec == identity }
+    let parts = inner.split(separator: ":", omittingEmptySubsequences: false)
+    return parts.count == 2 && ["pca", "fa", "ae", "cl", "umap"].contains(parts[0]) && Int(parts[1]).map { $0 >= 1 } == true
+  }
+
+  /// Fits the stage `spec` on `dataset`'s feature columns (its targets are never read); `raw+SPEC` keeps the
+  /// data's own features beside the stage's.
   public static func fit(_ spec: String, on dataset: Dataset) throws -> any FeatureTransform {
     if spec == identity { return IdentityTransform(inputNames: dataset.featureNames) }
+    if spec.hasPrefix(RawPlusTransform.prefix) {
+      return RawPlusTransform(inputNames: dataset.featureNames, stage: try fit(String(spec.dropFirst(RawPlusTransform.prefix.count)), on: dataset))
+    }
     let parts = spec.split(separator: ":", omittingEmptySubsequences: false)
-    guard parts.count == 2, ["pca", "fa", "ae", "umap"].contains(parts[0]) else { throw FeatureTransformError.unknownSpec(spec) }
+    guard parts.count == 2, ["pca", "fa", "ae", "cl", "umap"].contains(parts[0]) else { throw FeatureTransformError.unknownSpec(spec) }
     guard let count = Int(parts[1]) else {
       throw FeatureTransformError.badSpec(spec, expected: "\(parts[0]):K with K a whole number")
     }
     switch parts[0] {
     case "pca": return try PCATransform.fit(count, on: dataset)
     case "fa": return try FactorAnalysisTransform.fit(count, on: dataset)
+    case "ae": return try AutoencoderTransform.fit(AutoencoderSettings(latent: count), on: dataset)
     case "umap": return try UMAPTransform.fit(UMAPSettings(components: count), on: dataset)
-    default: return try AutoencoderTransform.fit(AutoencoderSettings(latent: count), on: dataset)
+    default: return try ContrastiveTransform.fit(ContrastiveSettings(embedding: count), on: dataset)
     }
   }
 
@@ -53,11 +66,15 @@ public enum FeatureTransforms {
       throw FeatureTransformError.notATransform(source)
     }
     if header.spec == identity { return try JSONDecoder().decode(IdentityTransform.self, from: data) }
+    if header.spec.hasPrefix(RawPlusTransform.prefix) { return try RawPlusTransform.load(data, source: source) }
     do {
       if header.spec.hasPrefix("pca:") { return try JSONDecoder().decode(PCATransform.Saved.self, from: data).transform }
       if header.spec.hasPrefix("fa:") { return try JSONDecoder().decode(FactorAnalysisTransform.Saved.self, from: data).transform }
       if header.spec.hasPrefix("ae:") {
         return try JSONDecoder().decode(AutoencoderTransform.Saved.self, from: data).transform(source: source)
+      }
+      if header.spec.hasPrefix("cl:") {
+        return try JSONDecoder().decode(ContrastiveTransform.Saved.self, from: data).transform(source: source)
       }
       if header.spec.hasPrefix("umap:") {
         return try JSONDecoder().decode(UMAPTransform.Saved.self, from: data).transform(source: source)

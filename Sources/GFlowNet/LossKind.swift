@@ -6,4 +6,6 @@ public enum LossKind: String, Sendable, CaseIterable {
   case db
   /// Sub-trajectory balance (λ = `TrainerConfiguration.lambda`).
   case subtb
+  /// Flow matching (edge flows; Bengio et al. 2021).
+  case fm
 }

@@ -24,9 +24,10 @@ public struct Trainer<E: Environment>: Sendable {
   /// Which objects count as modes (for `modesFound`).
   public var isMode: (@Sendable (E.State) -> Bool)?
   private var rng: RandomSource
-  private var optimizer: Adam
+  var optimizer: Adam
   private var logZOptimizer: Adam
-  private let loss: any GFlowNetLoss
+  /// The trajectory-score loss (nil for flow matching, which reads edge flows instead).
+  private let loss: (any GFlowNetLoss)?
 
   /// A trainer with a freshly initialised network; throws for an invalid configuration.
   public init(environment: E, configuration: TrainerConfiguration, isMode: (@Sendable (E.State) -> Bool)? = nil) throws
@@ -46,6 +47,7 @@ public struct Trainer<E: Environment>: Sendable {
     case .tb: loss = TrajectoryBalance()
     case .db: loss = DetailedBalance()
     case .subtb: loss = SubTrajectoryBalance(lambda: configuration.lambda)
+    case .fm: loss = nil
     }
   }
 
@@ -62,11 +64,14 @@ public struct Trainer<E: Environment>: Sendable {
     self.logZ = logZ
   }
 
-  /// The current estimate of log Z: the learned scalar for TB, log F(s₀) otherwise.
+  /// The current estimate of log Z: the learned scalar for TB, log F(s₀) otherwise (for flow matching, the
+  /// log-sum of s₀'s edge flows).
   public mutating func estimatedLogZ() -> Double {
-    if loss.usesLogZ { return Double(logZ) }
+    if loss?.usesLogZ == true { return Double(logZ) }
     let out = policy.outputs(for: [environment.initialState], in: environment, caching: false)
-    return Double(out[policy.flowColumn])
+    guard loss == nil else { return Double(out[policy.flowColumn]) }
+    let mask = environment.forwardMask(environment.initialState)
+    return FlowMatching<E>.logSumExp(mask.indices.filter { mask[$0] }.map { Double(out[$0]) })
   }
 
   /// One batch from the behaviour policy (ε, temperature), plus the replayed share of the batch.
@@ -92,6 +97,7 @@ public struct Trainer<E: Environment>: Sendable {
   public mutating func update(_ trajectories: [Trajectory<E.State>], logRewards: [Double]) -> Double {
     precondition(trajectories.count == logRewards.count && !trajectories.isEmpty)
     record(trajectories, logRewards: logRewards)
+    guard let loss else { return updateFlowMatching(trajectories, logRewards: logRewards) }
     let batch = Batch(trajectories)
     let outputs = policy.outputs(for: batch.distinct, in: environment, caching: true)
     let rows = logProbabilities(batch, outputs: outputs)

@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Read from JSON (`--space F`): `{"name": [v, …]}`, `{"name": {"linspace": [lo, hi, n]}}` or
 /// `{"name": {"logspace": [lo, hi, n], "int": true}}` (logspace takes the end points themselves, not powers of
-/// ten); `"target": ["target", …]` picks targets. A parameter absent from the file is fixed at the
+/// ten); `"target": ["target", …]` picks targets; `"features": ["raw", "raw+pca:32"]` and `"augment": ["none",
+/// "cutout:0.1:1"]` are the pipeline dimensions (`Pipelines`). A parameter absent from the file is fixed at the
 /// benchmark's value. Every configuration must satisfy num_leaves ≤ 2^max_depth.
 public struct SearchSpace: Sendable, Equatable {
   /// One hyperparameter and its grid.
@@ -27,10 +28,13 @@ public struct SearchSpace: Sendable, Equatable {
   public let parameters: [Parameter]
   /// Targets to choose from (one configuration trains on one target).
   public let targets: [String]
+  /// Feature stages and augmentations to choose from.
+  public let pipelines: Pipelines
 
-  public init(parameters: [Parameter], targets: [String]) {
+  public init(parameters: [Parameter], targets: [String], pipelines: Pipelines = Pipelines()) {
     self.parameters = parameters
     self.targets = targets
+    self.pipelines = pipelines
   }
 
   /// The names the boosting engine accepts (LightGBM's).
@@ -93,7 +97,15 @@ public struct SearchSpace: Sendable, Equatable {
     }
     var parameters: [Parameter] = []
     var targets = availableTargets
+    var pipelines = Pipelines()
     for (name, spec) in object.sorted(by: { $0.key < $1.key }) {
+      if name == "features" || name == "augment" {
+        guard let list = spec as? [String], !list.isEmpty, Set(list).count == list.count else {
+          throw MiningError("\(source): \"\(name)\" must be a non-empty list of distinct strings")
+        }
+        if name == "features" { pipelines.features = list } else { pipelines.augment = list }
+        continue
+      }
       if name == "target" {
         guard let list = spec as? [String], !list.isEmpty else {
           throw MiningError("\(source): \"target\" must be a non-empty list of target names")
@@ -105,7 +117,7 @@ public struct SearchSpace: Sendable, Equatable {
         continue
       }
       guard Self.tunable.contains(name) else {
-        throw MiningError("\(source): unknown parameter '\(name)', expected one of: \(Self.tunable.joined(separator: ", ")), target")
+        throw MiningError("\(source): unknown parameter '\(name)', expected one of: \(Self.tunable.joined(separator: ", ")), target, features, augment")
       }
       let integral = ["max_bin", "max_depth", "num_leaves", "min_child_samples", "n_estimators"].contains(name)
       if let list = spec as? [NSNumber], !list.isEmpty {
@@ -129,8 +141,11 @@ public struct SearchSpace: Sendable, Equatable {
         throw MiningError("\(source): parameter '\(name)': expected a list of numbers or {\"linspace\": [lo, hi, n]}")
       }
     }
+    try pipelines.validate(source: source)
     let order = Self.tunable
-    self.init(parameters: parameters.sorted { order.firstIndex(of: $0.name)! < order.firstIndex(of: $1.name)! }, targets: targets)
+    self.init(
+      parameters: parameters.sorted { order.firstIndex(of: $0.name)! < order.firstIndex(of: $1.name)! }, targets: targets,
+      pipelines: pipelines)
   }
 
   /// Whether a full or partial configuration keeps num_leaves ≤ 2^max_depth (given the fixed values).
@@ -142,7 +157,7 @@ public struct SearchSpace: Sendable, Equatable {
 
   /// Number of distinct configurations that satisfy the constraint (targets included).
   public func count(fixed: [String: Double]) -> Double {
-    var total = Double(max(1, targets.count))
+    var total = Double(max(1, targets.count)) * Double(pipelines.features.count * pipelines.augment.count)
     let depth = parameters.first { $0.name == "max_depth" }
     let leaves = parameters.first { $0.name == "num_leaves" }
     for p in parameters where p.name != "max_depth" && p.name != "num_leaves" { total *= Double(p.values.count) }

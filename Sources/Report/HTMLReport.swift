@@ -181,7 +181,8 @@ public enum HTMLReport {
     var html = "<h2>Leaderboard</h2>\n<table><thead><tr><th>trial</th><th>validation Sharpe</th><th>test Sharpe</th><th>whole corr</th><th>whole Sharpe</th><th>max drawdown</th><th>Pearson</th><th>MMC vs benchmark</th><th>corr with benchmark</th><th></th><th class=\"config\">configuration</th></tr></thead><tbody>"
     for r in rows {
       let badge = r.isBenchmark ? "<span class=\"bench\">benchmark</span>" : r.beatsBenchmark ? "<span class=\"badge\">beats</span>" : ""
-      let config = r.config.sorted { $0.key < $1.key }.map { "\($0.key)=\(Scale.label($0.value))" }.joined(separator: " ") + " target=\(r.target)"
+      let config = (r.config.sorted { $0.key < $1.key }.map { "\($0.key)=\(Scale.label($0.value))" }
+        + r.pipeline.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(separator: " ") + " target=\(r.target)"
       html += "<tr><td>\(r.id)</td><td>\(f(r.validationSharpe))</td><td>\(f(r.testSharpe))</td><td>\(f(r.wholeCorr))</td><td>\(f(r.wholeSharpe))</td><td>\(f(r.wholeMaxDrawdown))</td><td>\(f(r.wholePearson))</td><td>\(f(r.wholeMmc))</td><td>\(f(r.benchmarkCorrelation))</td><td>\(badge)</td><td class=\"config\">\(escape(config))</td></tr>"
     }
     return html + "</tbody></table>"

@@ -4,38 +4,44 @@ import Foundation
 import NumeraiData
 import Parquet
 
-/// `signal-miner features fit|apply|info`: unsupervised feature stages (PCA, factor analysis, autoencoder, UMAP)
+/// `signal-miner features fit|apply|info`: unsupervised feature stages (PCA, factor analysis, autoencoder,
+/// contrastive, UMAP)
 /// fitted on feature columns only, saved as `.smt`, applied to any data with the same features.
 struct FeaturesCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "features", abstract: "Fit, apply and inspect unsupervised feature stages (pca, fa, autoencoder, umap).",
+    commandName: "features", abstract: "Fit, apply and inspect unsupervised feature stages (pca, fa, autoencoder, contrastive, umap).",
     subcommands: [Fit.self, Apply.self, Info.self])
 
   /// `features fit --method pca --components 16 --data … --out T.smt`.
   struct Fit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Fit a stage on the data's feature columns (targets are never read) and save it.")
-    @Option(help: "pca (principal components), fa (factor analysis), autoencoder or umap.") var method: String
-    @Option(help: "Output features (components, factors, latent width or embedding dimensions).") var components: Int
-    @OptionGroup var autoencoder: AutoencoderOptions
-    @OptionGroup var umap: UMAPOptions
+    @Option(help: "pca (principal components), fa (factor analysis), autoencoder, contrastive or umap.") var method: String
+    @Option(help: "Output features (components, factors, latent or embedding width, UMAP dimensions).") var components: Int
+    @OptionGroup(title: "Network stages") var network: NeuralStageOptions
+    @OptionGroup(title: "UMAP") var umap: UMAPOptions
     @OptionGroup var data: DataOptions
     @Option(help: "The stage file to write (.smt).") var out: String
 
     func run() async throws {
-      guard ["pca", "fa", "autoencoder", "umap"].contains(method) else {
-        throw ValidationError("--method \(method): expected pca, fa, autoencoder or umap")
+      guard ["pca", "fa", "autoencoder", "contrastive", "umap"].contains(method) else {
+        throw ValidationError("--method \(method): expected pca, fa, autoencoder, contrastive or umap")
       }
       let dataset = try data.load().dataset
       let start = Date()
       let stage: any FeatureTransform
-      if method == "autoencoder" {
-        stage = try AutoencoderTransform.fit(autoencoder.settings(latent: components), on: dataset) { epoch in
-          print(AutoencoderOptions.describe(epoch, of: autoencoder.epochs))
+      switch method {
+      case "autoencoder":
+        stage = try AutoencoderTransform.fit(network.autoencoder(latent: components), on: dataset) { epoch in
+          print(NeuralStageOptions.describe(epoch, of: network.epochs))
         }
-      } else if method == "umap" {
-        stage = try UMAPTransform.fit(umap.settings(components: components, seed: autoencoder.seed), on: dataset)
-      } else {
+      case "contrastive":
+        stage = try ContrastiveTransform.fit(network.contrastive(embedding: components), on: dataset) { epoch, loss in
+          print("epoch \(epoch)/\(network.epochs)  VICReg loss \(String(format: "%.5f", loss))")
+        }
+      case "umap":
+        stage = try UMAPTransform.fit(umap.settings(components: components, seed: network.seed), on: dataset)
+      default:
         stage = try FeatureTransforms.fit("\(method):\(components)", on: dataset)
       }
       let seconds = Date().timeIntervalSince(start)
@@ -85,7 +91,11 @@ struct FeaturesCommand: AsyncParsableCommand {
       } else if let ae = stage as? AutoencoderTransform {
         let s = ae.settings
         print("network    extreme \(s.extremeWidth), hidden \(s.hiddenWidth), latent \(s.latent), dropout \(s.dropout), seed \(s.seed)")
-        for epoch in ae.history { print(AutoencoderOptions.describe(epoch, of: s.epochs)) }
+        for epoch in ae.history { print(NeuralStageOptions.describe(epoch, of: s.epochs)) }
+      } else if let cl = stage as? ContrastiveTransform {
+        let s = cl.settings
+        print("network    hidden \(s.hiddenWidth), embedding \(s.embedding), cutout \(s.cutout), noise \(s.noise), seed \(s.seed)")
+        print("fit        VICReg loss per epoch " + cl.losses.map { String(format: "%.5f", $0) }.joined(separator: ", "))
       } else if let umap = stage as? UMAPTransform {
         let s = umap.settings
         print("umap       \(s.neighbors) neighbours, min-dist \(s.minDist), spread \(s.spread), seed \(s.seed), \(umap.initialisation) init")

@@ -17,7 +17,7 @@ struct HyperGridCommand: AsyncParsableCommand {
 
   @Option(help: "Number of dimensions (≥ 1).") var ndim: Int
   @Option(help: "Side length of the grid (≥ 2).") var height: Int
-  @Option(help: "Loss: tb, db or subtb.") var loss: String = "tb"
+  @Option(help: "Loss: tb, db, subtb or fm (flow matching).") var loss: String = "tb"
   @Option(help: "Trajectories to train on.") var trajectories: Int
   @Option(help: "Trajectories per step.") var batch: Int = 128
   @Option(help: "Hidden layer width.") var hidden: Int = 256
@@ -25,6 +25,8 @@ struct HyperGridCommand: AsyncParsableCommand {
   @Option(help: "Adam learning rate.") var lr: Float = 1e-3
   @Option(name: .customLong("lr-logz"), help: "Adam learning rate of log Z (TB).") var lrLogZ: Float = 0.1
   @Option(help: "Uniform exploration probability.") var epsilon: Double = 0
+  @Option(help: "Behaviour policy: policy (the learned one, with --epsilon and --temperature) or uniform (off-policy: every allowed action equally likely).")
+  var behaviour = "policy"
   @Option(help: "Behaviour policy temperature.") var temperature: Double = 1
   @Flag(name: .customLong("uniform-pb"), help: "Uniform backward policy instead of a learned one.") var uniformPB =
     false
@@ -38,8 +40,10 @@ struct HyperGridCommand: AsyncParsableCommand {
     }
     try check(ndim >= 1, "ndim", ndim, "at least 1")
     try check(height >= 2, "height", height, "at least 2")
-    try check(LossKind(rawValue: loss) != nil, "loss", loss, "tb, db or subtb")
+    try check(LossKind(rawValue: loss) != nil, "loss", loss, "tb, db, subtb or fm")
     try check(trajectories >= 1, "trajectories", trajectories, "at least 1")
+    try check(["policy", "uniform"].contains(behaviour), "behaviour", behaviour, "policy or uniform")
+    try check(behaviour == "policy" || epsilon == 0, "epsilon", epsilon, "0 with --behaviour uniform (it is already uniform)")
     try check(
       Double(ndim) * log2(Double(height)) <= 24, "ndim/height", "\(ndim)/\(height)",
       "at most 2^24 states for exact evaluation")
@@ -53,7 +57,7 @@ struct HyperGridCommand: AsyncParsableCommand {
     configuration.hiddenLayers = layers
     configuration.learningRate = lr
     configuration.logZLearningRate = lrLogZ
-    configuration.epsilon = epsilon
+    configuration.epsilon = behaviour == "uniform" ? 1 : epsilon
     configuration.temperature = temperature
     configuration.uniformBackward = uniformPB
     configuration.seed = seed

@@ -8,7 +8,7 @@ struct HoldoutCommand: AsyncParsableCommand {
     commandName: "holdout",
     abstract: "Refit trials on every era before the sealed ones and score them on the sealed eras (opens them).")
 
-  @Option(help: "The study file (mined with --sealed-eras or --sealed-from).") var study: String
+  @Option(help: "The study (SQLite file or postgresql:// URL), mined with --sealed-eras or --sealed-from.") var study: String
   @Option(help: "Trial ids, comma-separated, e.g. 17,240.") var trials: String
   @Flag(help: "Also score the trials' rank-averaged ensemble.") var ensemble = false
   @Flag(help: "One JSON array.") var json = false

@@ -13,7 +13,7 @@ struct MineCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "mine", abstract: "Mine configurations into a study (resumable; several processes may share one study).")
 
-  @Option(help: "The study file (SQLite); created on first use, resumed after.") var study: String
+  @Option(help: "The study: a SQLite file or postgresql://user@host:5432/db?study=name; created on first use, resumed after.") var study: String
   @OptionGroup var data: DataOptions
   @Option(help: "Search space JSON (default: the Signal Miner notebook's).") var space: String?
   @Option(help: "Sampler: uniform, gfn (a GFlowNet that learns from finished trials) or tpe (Optuna's TPE, rewarded like gfn).")
@@ -133,7 +133,7 @@ final class ProgressPrinter: Sendable {
 /// `signal-miner progress`: how far a study is, any time (also while mining runs).
 struct ProgressCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(commandName: "progress", abstract: "Show a study's progress.")
-  @Option(help: "The study file.") var study: String
+  @Option(help: "The study: a SQLite file or postgresql://user@host:5432/db?study=name.") var study: String
   @Flag(help: "One JSON object.") var json = false
 
   func run() async throws {
@@ -154,7 +154,7 @@ struct ProgressCommand: AsyncParsableCommand {
 /// `signal-miner results`: per-trial scores, the benchmark flagged.
 struct ResultsCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(commandName: "results", abstract: "Score every trial of a study.")
-  @Option(help: "The study file.") var study: String
+  @Option(help: "The study: a SQLite file or postgresql://user@host:5432/db?study=name.") var study: String
   @Flag(name: .customLong("better-than-benchmark"), help: "Only trials whose whole corr and Sharpe beat the benchmark's.")
   var betterThanBenchmark = false
   @Option(help: "Sort key (descending), e.g. whole_sharpe.") var sort = "whole_sharpe"

@@ -8,7 +8,7 @@ struct ReportCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "report", abstract: "Write a study's report: Sharpe scatter, splits, hyperparameters, cumulative corr, leaderboard.")
 
-  @Option(help: "The study file.") var study: String
+  @Option(help: "The study: a SQLite file or postgresql://user@host:5432/db?study=name.") var study: String
   @Option(help: "The HTML file to write.") var out: String
 
   func run() async throws {

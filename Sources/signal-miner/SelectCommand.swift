@@ -14,7 +14,7 @@ struct SelectCommand: AsyncParsableCommand {
       λ that meets the bar). Prints them with the line to export them.
       """)
 
-  @Option(help: "The study file.") var study: String
+  @Option(help: "The study: a SQLite file or postgresql://user@host:5432/db?study=name.") var study: String
   @Option(help: "How many trials to choose.") var count = 20
   @Option(name: .customLong("max-mean-correlation"), help: "The largest mean pairwise correlation allowed (in (-1, 1]).")
   var maxMeanCorrelation = 0.85

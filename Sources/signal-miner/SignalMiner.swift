@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PostgresStore
 
 /// The `signal-miner` command: mine diverse, benchmark-beating GBDT models for Numerai Classic.
 @main
@@ -23,6 +24,7 @@ struct SignalMiner: AsyncParsableCommand {
       SelectCommand.self,
       ExportCommand.self,
       HoldoutCommand.self,
+      StudyCommand.self,
       ReportCommand.self,
       GFNCommand.self,
       CompletionCommand.self,
@@ -31,6 +33,7 @@ struct SignalMiner: AsyncParsableCommand {
   /// Parses and runs like ArgumentParser's own `main`, except that a `ValidationError` thrown while a
   /// subcommand runs is shown with that subcommand's usage line, not the root's `signal-miner <subcommand>`.
   static func main() async {
+    PostgresStudyStores.register()
     let command: any ParsableCommand
     do { command = try parseAsRoot() } catch { exit(withError: error) }
     do {

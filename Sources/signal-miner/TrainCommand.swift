@@ -99,7 +99,7 @@ struct ExportCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "export", abstract: "Check, refit and save trials of a study as a rank-averaged ensemble.")
 
-  @Option(help: "The study file.") var study: String
+  @Option(help: "The study: a SQLite file or postgresql://user@host:5432/db?study=name.") var study: String
   @Option(help: "Trial ids, comma-separated, e.g. 17,240.") var trials: String
   @Option(help: "The directory to write.") var out: String
   @Flag(name: .customLong("include-sealed-eras"), help: "Refit on the study's sealed eras too (open them: nothing is left to check on).")

@@ -152,12 +152,13 @@ private func maxRelativeError(_ a: [Double], _ b: [Float]) -> Double {
 
   @Test(arguments: [LossKind.tb, .db, .subtb])
   func lossMatchesFiniteDifferences(kind: LossKind) {
-    let loss: any GFlowNetLoss =
-      switch kind {
-      case .tb: TrajectoryBalance()
-      case .db: DetailedBalance()
-      case .subtb: SubTrajectoryBalance(lambda: 0.9)
-      }
+    let loss: any GFlowNetLoss
+    switch kind {
+    case .tb: loss = TrajectoryBalance()
+    case .db: loss = DetailedBalance()
+    case .subtb: loss = SubTrajectoryBalance(lambda: 0.9)
+    case .fm: return  // edge flows, not trajectory scores: FlowMatchingTests
+    }
     let scores = randomScores()
     let logZ = 0.7
     let g = loss.evaluate(scores, logZ: logZ)

@@ -40,9 +40,11 @@ import Testing
     #expect(baseline.stages.isEmpty && leak.stages == ["leak"])
   }
 
-  /// Poisoned sealed labels change the sealed scores only: validation and test never fit or score on them.
+  /// Poisoned sealed labels change the sealed scores only: validation and test never fit or score on them, with
+  /// or without synthetic eras (made from each fit's training rows).
   @Test func sealedLabelsReachOnlySealedScores() throws {
-    let clean = try Self.lab().run([], threads: 2)[0]
+    let synthetic = FeatureLab.Variant(name: "+ rows", augmentation: .syntheticEras(count: 3, components: 2, ridge: 50))
+    let cleanRuns = try Self.lab().run([synthetic], threads: 2)
     let sealedRows = Self.data.rows(ofEras: try Self.lab().sealedEras.compactMap { Self.data.eraIndex(of: $0) })
     var target = Self.data.targets.columnArray(0)
     for row in sealedRows { target[row] = 1 - target[row] }
@@ -50,10 +52,13 @@ import Testing
     let poisoned = Dataset(
       ids: d.ids, eras: d.eras, eraRanges: d.eraRanges, featureNames: d.featureNames, features: d.features,
       targetNames: d.targetNames, targets: ColumnMajorMatrix(columns: [target], rowCount: d.rowCount))
-    let dirty = try Self.lab(poisoned).run([], threads: 2)[0]
-    #expect(dirty.scores(on: .validation) == clean.scores(on: .validation))
-    #expect(dirty.scores(on: .test) == clean.scores(on: .test))
-    #expect(dirty.scores(on: .sealed)!.corrMean < 0 && clean.scores(on: .sealed)!.corrMean > 0)
+    let dirtyRuns = try Self.lab(poisoned).run([synthetic], threads: 2)
+    func untimed(_ s: LabScores?) -> LabScores? { s.map { var t = $0; t.fitSeconds = 0; return t } }
+    for (clean, dirty) in zip(cleanRuns, dirtyRuns) {
+      #expect(untimed(dirty.scores(on: .validation)) == untimed(clean.scores(on: .validation)), "\(clean.variant)")
+      #expect(untimed(dirty.scores(on: .test)) == untimed(clean.scores(on: .test)), "\(clean.variant)")
+    }
+    #expect(dirtyRuns[0].scores(on: .sealed)!.corrMean < 0 && cleanRuns[0].scores(on: .sealed)!.corrMean > 0)
   }
 
   /// `lab` on the command line: a table per period, the HTML page, JSON, and one line for a missing stage.
@@ -78,6 +83,14 @@ import Testing
     #expect(decoded.map(\.variant) == ["baseline", "+ pca:2 (p.smt)"] && decoded[1].stages == ["pca:2"])
     let none = try CommandLineTool.run(common)
     #expect(none.status == 64 && none.stderr.contains("give at least one --transform"))
+    let rows = try CommandLineTool.run(common + ["--augment", "cutout:0.2:1", "--augment", "synthetic:4:2", "--json"])
+    #expect(rows.status == 0, "\(rows.stderr)")
+    let augmented = try JSONDecoder().decode([LabResult].self, from: Data(rows.stdout.utf8))
+    #expect(augmented.map(\.variant) == ["baseline", "+ rows cutout:0.2:1", "+ rows synthetic:4:2"])
+    #expect(augmented.map(\.augmentation) == [nil, "cutout:0.2:1", "synthetic:4:2:100.0"])
+    #expect(rows.stderr.contains("+ rows cutout:0.2:1: validation fitted on "))
+    let bad = try CommandLineTool.run(common + ["--augment", "mixup:1"])
+    #expect(bad.status == 1 && bad.stderr.contains("mixup:1") && bad.stderr.split(separator: "\n").count == 1)
     let missing = try CommandLineTool.run(common + ["--transform", dir.file("nope.smt")])
     #expect(missing.status == 1 && missing.stderr.split(separator: "\n").count == 1 && missing.stderr.contains("nope.smt"))
   }

@@ -33,7 +33,7 @@ import Testing
   }
 
   @Test func badSpacesAreOneClearError() {
-    #expect(throws: MiningError("s.json: unknown parameter 'num_leafs', expected one of: colsample_bytree, reg_lambda, learning_rate, max_bin, max_depth, num_leaves, min_child_samples, n_estimators, target")) {
+    #expect(throws: MiningError("s.json: unknown parameter 'num_leafs', expected one of: colsample_bytree, reg_lambda, learning_rate, max_bin, max_depth, num_leaves, min_child_samples, n_estimators, target, features, augment")) {
       try SearchSpace(json: Data(#"{"num_leafs": [2]}"#.utf8), source: "s.json", availableTargets: ["target"])
     }
     #expect(throws: MiningError.self) {

@@ -56,6 +56,31 @@ import Testing
     #expect(apply.stdout == "wrote \(dir.file("v.smd")): 200 rows, 12 + 3 features (umap:3)\n", "\(apply.stderr)")
   }
 
+  /// The network stages from the command line: a line per epoch, `info` shows the run, `apply` appends them.
+  @Test func networkStagesFitInfoApply() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    try Self.synth(dir)
+    let ae = try CommandLineTool.run(
+      ["features", "fit", "--method", "autoencoder", "--components", "3", "--epochs", "2", "--holdout-eras", "3",
+       "--hidden-width", "16", "--extreme-width", "8", "--data", dir.file("s_train.parquet"), "--out", dir.file("ae.smt")])
+    #expect(ae.status == 0, "\(ae.stderr)")
+    let lines = ae.stdout.split(separator: "\n")
+    #expect(lines.count == 3 && lines[0].hasPrefix("epoch 1/2  train MSE ") && lines[1].contains("held-out MSE "), "\(ae.stdout)")
+    #expect(lines[2].hasPrefix("fitted ae:3 on 600 rows × 12 features"))
+    let info = try CommandLineTool.run(["features", "info", dir.file("ae.smt")])
+    #expect(info.stdout.contains("network    extreme 8, hidden 16, latent 3, dropout 0.3, seed 0"), "\(info.stdout)")
+    #expect(info.stdout.contains(String(lines[1])))
+    let cl = try CommandLineTool.run(
+      ["features", "fit", "--method", "contrastive", "--components", "4", "--epochs", "1", "--hidden-width", "16",
+       "--data", dir.file("s_train.parquet"), "--out", dir.file("cl.smt")])
+    #expect(cl.status == 0 && cl.stdout.hasPrefix("epoch 1/1  VICReg loss "), "\(cl.stdout) \(cl.stderr)")
+    let apply = try CommandLineTool.run(
+      ["features", "apply", "--transform", dir.file("ae.smt"), "--transform", dir.file("cl.smt"), "--data",
+       dir.file("s_validation.parquet"), "--out", dir.file("v.parquet")])
+    #expect(apply.stdout == "wrote \(dir.file("v.parquet")): 200 rows, 12 + 8 features (ae:3, cl:4)\n", "\(apply.stdout) \(apply.stderr)")
+  }
+
   /// Bad input: one line each, exit 1 (64 for a bad option), nothing written.
   @Test func badInputsAreOneClearLine() throws {
     let dir = try TemporaryDirectory()

@@ -7,6 +7,7 @@ import NumeraiData
 struct BitPlanes {
   static let planes = 3
   let rows: Int
+  let columns: Int
   let words: Int
   /// Column j's plane s is `bits[(j * planes + s) * words ..< … + words]`.
   let bits: [UInt64]
@@ -14,6 +15,7 @@ struct BitPlanes {
   /// The planes of `matrix`, or nil when a value lies outside 0…7.
   init?(_ matrix: ColumnMajorMatrix<Int8>) {
     rows = matrix.rowCount
+    columns = matrix.columnCount
     words = (rows + 63) / 64
     let (n, w, p) = (rows, words, matrix.columnCount)
     var bits = [UInt64](repeating: 0, count: p * Self.planes * w)
@@ -35,14 +37,15 @@ struct BitPlanes {
     self.bits = bits
   }
 
-  /// Σ a_i b_i of columns `j` and `k`, exact.
-  // PERFORMANCE: the feature lab's covariance is this loop, features²/2 times over every 64 rows.
-  func crossProduct(_ j: Int, _ k: Int) -> Int64 {
+  /// Σ a_i b_i of columns `j` and `k` over the rows of words `block` (64 rows a word), exact.
+  // PERFORMANCE: the feature lab's covariance is this loop, features²/2 times over every 64 rows. Callers take
+  // the words in blocks small enough that every column's planes of a block stay in cache across all pairs.
+  func crossProduct(_ j: Int, _ k: Int, words block: Range<Int>) -> Int64 {
     bits.withUnsafeBufferPointer { b in
       let (a0, a1, a2) = (j * 3 * words, (j * 3 + 1) * words, (j * 3 + 2) * words)
       let (b0, b1, b2) = (k * 3 * words, (k * 3 + 1) * words, (k * 3 + 2) * words)
       var weight = (0, 0, 0, 0, 0)
-      for w in 0..<words {
+      for w in block {
         let (x0, x1, x2) = (b[a0 + w], b[a1 + w], b[a2 + w])
         let (y0, y1, y2) = (b[b0 + w], b[b1 + w], b[b2 + w])
         weight.0 &+= (x0 & y0).nonzeroBitCount

@@ -18,35 +18,52 @@ struct FeatureMoments {
   init(_ matrix: ColumnMajorMatrix<Int8>, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
     rows = matrix.rowCount
     features = matrix.columnCount
-    let (p, n) = (features, rows)
-    var sums = [Int64](repeating: 0, count: p)
-    var cross = [Int64](repeating: 0, count: p * p)
+    let p = features
     let workers = max(1, min(threads, p))
-    let planes = BitPlanes(matrix)
-    matrix.withUnsafeElements { all in
-      sums.withUnsafeMutableBufferPointer { sumsBuffer in
-        cross.withUnsafeMutableBufferPointer { crossBuffer in
-          nonisolated(unsafe) let (all, sums, cross) = (all, sumsBuffer, crossBuffer)
-          // Thread t takes features t, t + workers, …: each writes only its own rows (j, k ≥ j) and their
-          // mirrors (k, j), so no cell is written twice; all are read after concurrentPerform returns.
-          DispatchQueue.concurrentPerform(iterations: workers) { t in
-            for j in stride(from: t, to: p, by: workers) {
-              let a = UnsafeBufferPointer(rebasing: all[(j * n)..<((j + 1) * n)])
-              sums[j] = a.reduce(0) { $0 + Int64($1) }
-              for k in j..<p {
-                let value =
-                  planes?.crossProduct(j, k)
-                  ?? Self.crossProduct(a, UnsafeBufferPointer(rebasing: all[(k * n)..<((k + 1) * n)]))
-                cross[j * p + k] = value
-                cross[k * p + j] = value
-              }
-            }
-          }
+    var cross = [Int64](repeating: 0, count: p * p)
+    cross.withUnsafeMutableBufferPointer { buffer in
+      nonisolated(unsafe) let cross = buffer
+      if let planes = BitPlanes(matrix) {
+        Self.accumulate(planes, into: cross, workers: workers)
+      } else {
+        Self.accumulate(matrix, into: cross, workers: workers)
+      }
+      // Each pair was written once, at (j, k ≥ j); mirror it.
+      for j in 0..<p { for k in (j + 1)..<p { cross[k * p + j] = cross[j * p + k] } }
+    }
+    sums = (0..<p).map { j in matrix.withUnsafeColumn(j) { $0.reduce(0) { $0 + Int64($1) } } }
+    crossProducts = cross
+  }
+
+  /// Σ x_j x_k (k ≥ j) by bit planes, the rows taken in blocks of 4,096 (64 words) so that every column's planes
+  /// of a block stay in cache while all pairs use them. Thread t takes features t, t + workers, …: each writes
+  /// only its own rows of `cross`.
+  private static func accumulate(_ planes: BitPlanes, into cross: UnsafeMutableBufferPointer<Int64>, workers: Int) {
+    let p = planes.columns
+    nonisolated(unsafe) let cross = cross
+    for start in stride(from: 0, to: planes.words, by: 64) {
+      let block = start..<min(planes.words, start + 64)
+      DispatchQueue.concurrentPerform(iterations: workers) { t in
+        for j in stride(from: t, to: p, by: workers) {
+          for k in j..<p { cross[j * p + k] += planes.crossProduct(j, k, words: block) }
         }
       }
     }
-    self.sums = sums
-    crossProducts = cross
+  }
+
+  /// Σ x_j x_k (k ≥ j) by int8 products (values outside 0…7), column pair by column pair.
+  private static func accumulate(_ matrix: ColumnMajorMatrix<Int8>, into cross: UnsafeMutableBufferPointer<Int64>, workers: Int) {
+    let (p, n) = (matrix.columnCount, matrix.rowCount)
+    nonisolated(unsafe) let cross = cross
+    matrix.withUnsafeElements { all in
+      nonisolated(unsafe) let all = all
+      DispatchQueue.concurrentPerform(iterations: workers) { t in
+        for j in stride(from: t, to: p, by: workers) {
+          let a = UnsafeBufferPointer(rebasing: all[(j * n)..<((j + 1) * n)])
+          for k in j..<p { cross[j * p + k] = crossProduct(a, UnsafeBufferPointer(rebasing: all[(k * n)..<((k + 1) * n)])) }
+        }
+      }
+    }
   }
 
   /// Σ a_i b_i, exact: blocks of int8 products summed in Int32 (at most 127² × 65,536 < 2³¹ per block).

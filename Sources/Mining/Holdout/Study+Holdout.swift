@@ -18,6 +18,21 @@ public struct HoldoutScore: Sendable, Codable, Equatable {
   public var beatsBenchmark: Bool
   /// Per-era numerai corr on the sealed eras.
   public var perEraCorr: [String: Double]
+
+  public init(
+    name: String, trial: Int?, corr: Double?, sharpe: Double?, maxDrawdown: Double?, mmc: Double?, benchmarkCorrelation: Double?,
+    beatsBenchmark: Bool, perEraCorr: [String: Double]
+  ) {
+    self.name = name
+    self.trial = trial
+    self.corr = corr
+    self.sharpe = sharpe
+    self.maxDrawdown = maxDrawdown
+    self.mmc = mmc
+    self.benchmarkCorrelation = benchmarkCorrelation
+    self.beatsBenchmark = beatsBenchmark
+    self.perEraCorr = perEraCorr
+  }
 }
 
 extension Study {
@@ -88,7 +103,8 @@ struct HoldoutFold {
   func predict(_ trial: StoredTrial, stages: FeatureStages, layout: StudyLayout, threads: Int) throws -> [Double] {
     let data = try stages.stage(trial.configuration.features).dataset
     let trainer = try ModelTrainers.trainer(trial.engine, base: layout.benchmarkParameters)
-    let model = try trainer.fit(data, rows: trainRows, configuration: trial.configuration, threads: threads, shouldStop: { false })
+    let training = try AugmentedTraining.rows(data, trainRows: trainRows, configuration: trial.configuration)
+    let model = try trainer.fit(training.dataset, rows: training.rows, configuration: trial.configuration, threads: threads, shouldStop: { false })
     return try model.predict(data, rows: sealedRows, threads: threads)
   }
 

@@ -4,22 +4,26 @@ import Foundation
 import NumeraiData
 import Scoring
 
-/// Seed 002's experiment as one call: the baseline model on the data's own features against the same model on
-/// those features plus each variant's appended stages, with the same era CV, scored on the validation fold (the
-/// first split's test eras), the test fold (the last split's) and the sealed eras (refit on every open era).
+/// Seed 002's experiments as one call: the baseline model on the data's own features against the same model on
+/// those features plus each variant's appended stages, or on its training rows plus augmented ones (made from
+/// each fit's training rows only), with the same era CV, scored on the validation fold (the first split's test
+/// eras), the test fold (the last split's) and the sealed eras (refit on every open era).
 ///
 /// MMC and the correlation with the baseline are measured against the baseline's predictions of the same
 /// rows; feature exposure and FNC against the data's own features (the variant's added columns are not
 /// Numerai's). Stages are fitted without labels by the caller; nothing here sees a sealed label until the
 /// sealed scores are computed, after every choice is made.
 public struct FeatureLab: Sendable {
-  /// A variant: a name for the table and the stages whose features it adds (none: the baseline).
+  /// A variant: a name for the table, the stages whose features it adds and the augmentation that adds training
+  /// rows to every fit (none of either: the baseline).
   public struct Variant: Sendable {
     public var name: String
     public var stages: AppendedStages
-    public init(name: String, stages: AppendedStages) {
+    public var augmentation: TrainingAugmentation?
+    public init(name: String, stages: AppendedStages = AppendedStages([]), augmentation: TrainingAugmentation? = nil) {
       self.name = name
       self.stages = stages
+      self.augmentation = augmentation
     }
   }
 
@@ -50,13 +54,19 @@ public struct FeatureLab: Sendable {
       var scores: [LabScores] = []
       for (period, fit) in periods {
         let start = Date()
-        let model = try trainer.fit(data, rows: fit.trainRows, configuration: self.model, threads: threads, shouldStop: { false })
+        let (training, trainRows) = try AugmentedTraining.rows(
+          data, trainRows: fit.trainRows, augmentation: variant.augmentation, target: model.target)
+        let model = try trainer.fit(training, rows: trainRows, configuration: self.model, threads: threads, shouldStop: { false })
         let predictions = try model.predict(data, rows: fit.testRows, threads: threads)
-        log(String(format: "%@: %@ fitted and predicted in %.1f s", variant.name, period.rawValue, Date().timeIntervalSince(start)))
-        if variant.name == "baseline" && results.isEmpty { baseline[period] = predictions }
-        scores.append(try score(period, predictions: predictions, rows: fit.testRows, baseline: baseline[period]!, threads: threads))
+        let seconds = Date().timeIntervalSince(start)
+        log(String(format: "%@: %@ fitted on %d rows and predicted in %.1f s", variant.name, period.rawValue, trainRows.count, seconds))
+        if results.isEmpty { baseline[period] = predictions }
+        var scored = try score(period, predictions: predictions, rows: fit.testRows, baseline: baseline[period]!, threads: threads)
+        scored.fitSeconds = seconds
+        scores.append(scored)
       }
-      results.append(LabResult(variant: variant.name, stages: variant.stages.stages.map(\.spec), scores: scores))
+      results.append(
+        LabResult(variant: variant.name, stages: variant.stages.stages.map(\.spec), augmentation: variant.augmentation?.spec, scores: scores))
     }
     return results
   }

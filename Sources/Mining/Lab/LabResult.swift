@@ -23,6 +23,8 @@ public struct LabScores: Sendable, Codable, Equatable {
   public var mmc: Double
   /// Pearson correlation of the predictions with the baseline's over the period's rows.
   public var baselineCorrelation: Double
+  /// Seconds to build the training rows, fit and predict.
+  public var fitSeconds: Double = 0
 }
 
 /// A lab variant's scores on every period.
@@ -30,6 +32,8 @@ public struct LabResult: Sendable, Codable, Equatable {
   public var variant: String
   /// The specs of the stages it adds, in order (empty for the baseline).
   public var stages: [String]
+  /// The spec of its training augmentation, if any.
+  public var augmentation: String?
   public var scores: [LabScores]
 
   /// Its scores on `period`, when the lab had that period.

@@ -16,9 +16,15 @@ final class Miner: Sendable {
   let worker: StudyWorker
   private let trainRows: [[Int]]
   private let testRows: [[Int]]
-  /// How long a claim lasts without a heartbeat, and how often a training renews it.
-  static let lease: TimeInterval = 120
-  static let heartbeatInterval: TimeInterval = 10
+  /// How long a claim lasts without a heartbeat (120 s, or `SIGNALMINER_LEASE_SECONDS`), and how often a
+  /// training renews it (a quarter of that, at most every 10 s).
+  static let lease: TimeInterval = {
+    guard let text = ProcessInfo.processInfo.environment["SIGNALMINER_LEASE_SECONDS"], let seconds = Double(text),
+      seconds.isFinite, seconds > 0
+    else { return 120 }
+    return seconds
+  }()
+  static let heartbeatInterval: TimeInterval = min(10, lease / 4)
 
   init(study: Study, dataset: Dataset, trainer: any ModelTrainer, worker: StudyWorker = .current) throws {
     self.study = study
@@ -65,11 +71,16 @@ final class Miner: Sendable {
       throw MiningError("trial \(trial.id) trains on target '\(trial.configuration.target)', which the data lacks")
     }
     do {
+      let training = try AugmentedTraining.rows(dataset, trainRows: trainRows[claim.split], configuration: trial.configuration)
       let model = try trainer.fit(
-        dataset, rows: trainRows[claim.split], configuration: trial.configuration, threads: threads,
+        training.dataset, rows: training.rows, configuration: trial.configuration, threads: threads,
         shouldStop: heartbeating(claim, shouldStop))
       let predictions = try model.predict(dataset, rows: testRows[claim.split], threads: threads)
-      try study.store.complete(claim, predictions: predictions, seconds: Date().timeIntervalSince(start))
+      guard try study.store.complete(claim, predictions: predictions, seconds: Date().timeIntervalSince(start)) else {
+        FileHandle.standardError.write(Data(
+          "note: trial \(claim.trial) split \(claim.split) was claimed by another worker after this one's lease expired; this result is discarded\n".utf8))
+        return false
+      }
       return true
     } catch is CancellationError {
       try study.store.release(claim)

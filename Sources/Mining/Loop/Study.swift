@@ -15,7 +15,7 @@ public final class Study: Sendable {
     layout = try store.layout()
   }
 
-  /// Opens an existing study: a SQLite file path.
+  /// Opens an existing study: a SQLite file path, or a URL whose scheme a backend registered (`StudyStores`).
   public static func open(_ location: String) throws -> Study {
     try Study(store: try StudyStores.open(location))
   }
@@ -65,27 +65,4 @@ public final class Study: Sendable {
 
   /// All eras the splits cover, sorted.
   public var eras: [String] { Array(Set(layout.splits.flatMap { $0.trainEras + $0.testEras })).sorted() }
-}
-
-/// Stores by location.
-public enum StudyStores {
-  /// The store at `location` (a SQLite file path).
-  public static func open(_ location: String) throws -> any StudyStore {
-    try refuseUnsupported(location)
-    return try SQLiteStudyStore.open(path: location)
-  }
-
-  /// Creates (or opens, after the fingerprint check) the store at `location`.
-  public static func create(_ location: String, layout: StudyLayout, benchmark: TrialConfiguration, engine: String) throws
-    -> any StudyStore
-  {
-    try refuseUnsupported(location)
-    return try SQLiteStudyStore.create(path: location, layout: layout, benchmark: benchmark, engine: engine)
-  }
-
-  private static func refuseUnsupported(_ location: String) throws {
-    if let scheme = location.range(of: "://").map({ String(location[..<$0.lowerBound]) }) {
-      throw MiningError("--study \(scheme)://…: this build stores studies in SQLite files only; expected a file path")
-    }
-  }
 }

@@ -83,7 +83,8 @@ public struct TrialResultTable: Sendable {
   public func csv() -> String {
     var lines = [(Self.printedColumns + ["config"]).joined(separator: ",")]
     for r in rows {
-      let config = r.config.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.number($0.value))" }.joined(separator: " ")
+      let config = (r.config.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.number($0.value))" }
+        + r.pipeline.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(separator: " ")
       lines.append((Self.printedColumns.map { Self.cell($0, of: r) } + ["\"\(config)\""]).joined(separator: ","))
     }
     return lines.joined(separator: "\n")

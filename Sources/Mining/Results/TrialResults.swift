@@ -1,3 +1,4 @@
+import Features
 import Foundation
 import Scoring
 
@@ -39,13 +40,15 @@ public struct TrialResult: Sendable, Encodable, Equatable {
   public var beatsBenchmark: Bool
   /// Per-era numerai corr over the whole period (era → corr), for the report; left out of JSON when empty.
   public var perEraCorr: [String: Double]
+  /// The pipeline dimensions that are not the default (`features`, `augment`); left out of JSON when empty.
+  public var pipeline: [String: String] = [:]
 
   enum CodingKeys: String, CodingKey {
     case id, isBenchmark, sampler, status, config, target, validationCorr, validationSharpe, validationMaxDrawdown
     case validationPearson, validationMmc, testCorr, testSharpe, testMaxDrawdown, testPearson, testMmc, wholeCorr
     case wholeSharpe, wholeMaxDrawdown, wholePearson, wholePearsonSharpe, wholeMmc, benchmarkCorrelation, deflatedSharpe
     case worseFoldSharpe, mmcAgainst
-    case beatsBenchmark, perEraCorr
+    case beatsBenchmark, perEraCorr, pipeline
   }
 }
 
@@ -70,6 +73,8 @@ public enum TrialResults {
         id: trial.id, isBenchmark: trial.isBenchmark, sampler: trial.sampler, status: .pending,
         config: trial.configuration.values, target: trial.configuration.target,
         mmcAgainst: metaModel == nil ? "benchmark" : "meta_model", beatsBenchmark: false, perEraCorr: [:])
+      if trial.configuration.features != FeatureTransforms.identity { r.pipeline["features"] = trial.configuration.features }
+      if trial.configuration.augment != TrialConfiguration.noAugmentation { r.pipeline["augment"] = trial.configuration.augment }
       if let predictions = try load(trial.id) { scorer.score(predictions, into: &r) }
       return r
     }
@@ -210,5 +215,6 @@ extension TrialResult {
     try c.encode(mmcAgainst, forKey: .mmcAgainst)
     try c.encode(beatsBenchmark, forKey: .beatsBenchmark)
     if !perEraCorr.isEmpty { try c.encode(perEraCorr, forKey: .perEraCorr) }
+    if !pipeline.isEmpty { try c.encode(pipeline, forKey: .pipeline) }
   }
 }

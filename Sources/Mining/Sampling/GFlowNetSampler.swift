@@ -56,8 +56,10 @@ public struct GFlowNetSampler: ConfigurationSampler {
       return (0..<n).map { k in Array(p.values[(k * p.values.count / n)..<((k + 1) * p.values.count / n)]) }
     }
     levels.append(space.targets.indices.map { [Double($0)] })
+    for dimension in space.pipelines.searched { levels.append(dimension.values.indices.map { [Double($0)] }) }
     self.levels = levels
-    let names = space.parameters.map(\.name) + ["target"]
+    let names = space.parameters.map(\.name) + ["target"] + space.pipelines.searched.map(\.name)
+    let ordinal = space.parameters.map { _ in true } + [false] + space.pipelines.searched.map { _ in false }
     let depthIndex = names.firstIndex(of: "max_depth")
     let leavesIndex = names.firstIndex(of: "num_leaves")
     let fixedDepth = fixed["max_depth"]
@@ -74,9 +76,8 @@ public struct GFlowNetSampler: ConfigurationSampler {
     s.seed = seed
     learner = try ConfigurationLearner(
       parameters: names.enumerated().map { HyperparameterSequence.Parameter(name: $1, values: levels[$0].indices.map(Double.init)) },
-      isAllowed: constraint, ordinal: space.parameters.map { _ in true } + [false], settings: s)
-    similarity = OutputSimilarity(
-      gridSizes: levels.map(\.count), ordinal: space.parameters.map { _ in true } + [false])
+      isAllowed: constraint, ordinal: ordinal, settings: s)
+    similarity = OutputSimilarity(gridSizes: levels.map(\.count), ordinal: ordinal)
     rng = SplitMix64(seed: seed ^ 0xBEEF ^ 0x6A09_E667_F3BC_C908)
   }
 
@@ -90,8 +91,8 @@ public struct GFlowNetSampler: ConfigurationSampler {
       else { return nil }
       out.append(level)
     }
-    guard let t = space.targets.firstIndex(of: c.target) else { return nil }
-    return out + [t]
+    guard let t = space.targets.firstIndex(of: c.target), let pipeline = space.pipelines.choices(of: c) else { return nil }
+    return out + [t] + pipeline
   }
 
   /// Exact values drawn inside the chosen levels, respecting the constraint.
@@ -117,7 +118,9 @@ public struct GFlowNetSampler: ConfigurationSampler {
         values["num_leaves"] = v
       }
     }
-    return TrialConfiguration(values: values, target: space.targets[assignment.last!])
+    return space.pipelines.applying(
+      Array(assignment.dropFirst(space.parameters.count + 1)),
+      to: TrialConfiguration(values: values, target: space.targets[assignment[space.parameters.count]]))
   }
 
   public mutating func propose(_ count: Int, existing: Set<TrialConfiguration>) -> [TrialConfiguration] {

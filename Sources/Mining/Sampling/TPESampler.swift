@@ -33,8 +33,10 @@ public struct TPESampler: ConfigurationSampler {
     rng = SplitMix64(seed: seed ^ 0x7E5A_11CE_0F0E_57A1)
   }
 
-  /// Grid sizes, parameters then the target.
-  private var gridSizes: [Int] { space.parameters.map(\.values.count) + [max(1, space.targets.count)] }
+  /// Grid sizes: parameters, the target, then the searched pipeline dimensions.
+  private var gridSizes: [Int] {
+    space.parameters.map(\.values.count) + [max(1, space.targets.count)] + space.pipelines.searched.map(\.values.count)
+  }
 
   public mutating func observe(_ history: StudyHistory) throws {
     observed = history.finished.compactMap { entry in
@@ -72,11 +74,12 @@ public struct TPESampler: ConfigurationSampler {
   }
 
   /// The Parzen density of `group`'s positions in `dimension`: a flat prior of weight 1 plus one normalised
-  /// kernel per position (Gaussian over grid positions with a Scott-like bandwidth; categorical for the target).
+  /// kernel per position (Gaussian over grid positions with a Scott-like bandwidth; categorical for the target
+  /// and the pipeline dimensions).
   private func density(of group: [[Int]], dimension d: Int) -> [Double] {
     let n = gridSizes[d]
     var p = [Double](repeating: 1 / Double(n), count: n)
-    let isTarget = d == gridSizes.count - 1
+    let isTarget = d >= space.parameters.count
     let bandwidth = max(1, Double(n) * 0.25 * pow(Double(max(1, group.count)), -0.2))
     for position in group {
       let centre = position[d]
@@ -126,13 +129,17 @@ public struct TPESampler: ConfigurationSampler {
       guard let v = c.values[p.name], let k = p.values.firstIndex(where: { abs($0 - v) <= 1e-9 * max(1, abs(v)) }) else { return nil }
       out.append(k)
     }
-    guard let t = space.targets.isEmpty ? 0 : space.targets.firstIndex(of: c.target) else { return nil }
-    return out + [t]
+    guard let t = space.targets.isEmpty ? 0 : space.targets.firstIndex(of: c.target), let pipeline = space.pipelines.choices(of: c)
+    else { return nil }
+    return out + [t] + pipeline
   }
 
   private func configuration(_ position: [Int]) -> TrialConfiguration? {
     var values: [String: Double] = [:]
     for (d, p) in space.parameters.enumerated() { values[p.name] = p.values[position[d]] }
-    return TrialConfiguration(values: values, target: space.targets.isEmpty ? "target" : space.targets[position.last!])
+    let target = position[space.parameters.count]
+    return space.pipelines.applying(
+      Array(position.dropFirst(space.parameters.count + 1)),
+      to: TrialConfiguration(values: values, target: space.targets.isEmpty ? "target" : space.targets[target]))
   }
 }

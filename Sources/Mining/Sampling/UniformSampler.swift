@@ -26,7 +26,8 @@ public struct UniformSampler: ConfigurationSampler {
       for p in space.parameters { values[p.name] = p.values[Int(rng.next() % UInt64(p.values.count))] }
       guard space.isAllowed(values, fixed: fixed) else { continue }
       let target = space.targets.isEmpty ? "target" : space.targets[Int(rng.next() % UInt64(space.targets.count))]
-      let configuration = TrialConfiguration(values: values, target: target)
+      let choices = space.pipelines.searched.map { Int(rng.next() % UInt64($0.values.count)) }
+      let configuration = space.pipelines.applying(choices, to: TrialConfiguration(values: values, target: target))
       if seen.insert(configuration).inserted { out.append(configuration) }
     }
     return out

@@ -38,8 +38,9 @@ public final class SQLiteStudyStore: StudyStore {
     let store = SQLiteStudyStore(path: path, database: try connect(path))
     try store.database.write { db in
       if let existing = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'fingerprint'") {
-        try checkFingerprint(existing, against: layout.fingerprint, path: path)
-        try checkSealedEras(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'sealed_eras'"), against: layout, path: path)
+        try StudyMeta.checkFingerprint(existing, against: layout.fingerprint, location: path)
+        try StudyMeta.checkSealedEras(
+          try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'sealed_eras'"), against: layout, location: path)
       } else {
         try writeLayout(layout, benchmark: benchmark, engine: engine, db)
       }
@@ -60,32 +61,10 @@ public final class SQLiteStudyStore: StudyStore {
     }
   }
 
-  private static func checkFingerprint(_ stored: String, against fingerprint: StudyFingerprint, path: String) throws {
-    guard stored != (try canonicalJSON(fingerprint)) else { return }
-    let old = try JSONDecoder().decode(StudyFingerprint.self, from: Data(stored.utf8))
-    throw MiningError(
-      "\(path) was created on other data (\(old.files.joined(separator: ", ")): \(old.rows) rows, \(old.eras) eras, \(old.features.count) features); this run has \(fingerprint.files.joined(separator: ", ")): \(fingerprint.rows) rows, \(fingerprint.eras) eras, \(fingerprint.features.count) features. Use a new --study file."
-    )
-  }
-
-  private static func checkSealedEras(_ stored: String?, against layout: StudyLayout, path: String) throws {
-    let sealed = try stored.map { try JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
-    guard sealed != layout.sealedEras else { return }
-    func describe(_ eras: [String]) -> String { eras.isEmpty ? "no sealed eras" : "sealed eras \(eras.first!)…\(eras.last!)" }
-    throw MiningError("\(path) was created with \(describe(sealed)); this run asks for \(describe(layout.sealedEras)). Use a new --study file.")
-  }
-
   private static func writeLayout(_ layout: StudyLayout, benchmark: TrialConfiguration, engine: String, _ db: Database) throws {
-    func put(_ key: String, _ value: String) throws {
+    for (key, value) in try StudyMeta.entries(layout) {
       try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: [key, value])
     }
-    try put("fingerprint", try canonicalJSON(layout.fingerprint))
-    try put("splits", try canonicalJSON(layout.splits))
-    try put("split_targets", try canonicalJSON(layout.splitTargets))
-    try put("benchmark_parameters", try canonicalJSON(layout.benchmarkParameters))
-    try put("scoring_target", layout.scoringTarget)
-    if !layout.sealedEras.isEmpty { try put("sealed_eras", try canonicalJSON(layout.sealedEras)) }
-    try put("data_paths", try canonicalJSON(layout.dataPaths))
     for (s, t) in layout.splitTargets.enumerated() {
       try db.execute(
         sql: "INSERT INTO blob (key, value) VALUES (?, ?)", arguments: ["labels/\(s)", t.labels.withUnsafeBytes { Data($0) }])
@@ -93,12 +72,6 @@ public final class SQLiteStudyStore: StudyStore {
         sql: "INSERT INTO blob (key, value) VALUES (?, ?)", arguments: ["ids/\(s)", Data(t.ids.joined(separator: "\n").utf8)])
     }
     _ = try insertTrial(benchmark, sampler: "benchmark", engine: engine, isBenchmark: true, splitCount: layout.splits.count, db)
-  }
-
-  private static func canonicalJSON(_ value: some Encodable) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = .sortedKeys
-    return String(decoding: try encoder.encode(value), as: UTF8.self)
   }
 
   /// Inserts a trial and its pending runs; nil when the configuration is already stored.
@@ -123,15 +96,12 @@ public final class SQLiteStudyStore: StudyStore {
   // MARK: - StudyStore
 
   public func layout() throws -> StudyLayout {
-    func decode<T: Decodable>(_ type: T.Type, _ key: String, _ fallback: String) throws -> T {
-      try JSONDecoder().decode(type, from: Data((try meta(key) ?? fallback).utf8))
+    let meta = try database.read { db in
+      Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT key, value FROM meta").map { ($0["key"] as String, $0["value"] as String) })
     }
-    return StudyLayout(
-      fingerprint: try decode(StudyFingerprint.self, "fingerprint", "{}"), splits: try decode([EraSplit].self, "splits", "[]"),
-      splitTargets: try splitTargets(try decode([SplitTargets].self, "split_targets", "[]")),
-      benchmarkParameters: try decode(BoostingParameters.self, "benchmark_parameters", "{}"),
-      scoringTarget: try meta("scoring_target") ?? "target", sealedEras: try decode([String].self, "sealed_eras", "[]"),
-      dataPaths: try decode([String].self, "data_paths", "[]"))
+    var layout = try StudyMeta.layout(meta)
+    layout.splitTargets = try splitTargets(layout.splitTargets)
+    return layout
   }
 
   /// The split targets with their labels and ids read from the blob table.

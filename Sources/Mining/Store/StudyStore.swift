@@ -4,8 +4,8 @@ import Scoring
 
 /// Where a study lives: its layout, trials, split runs, out-of-fold predictions and sampler state.
 ///
-/// The contract every store keeps (`SQLiteStudyStore` here; a PostgreSQL store later), checked by the same
-/// contract tests (`StudyStoreContract` in the tests):
+/// The contract every store keeps (`SQLiteStudyStore` here; `PostgresStudyStore` in `PostgresStore`), checked by the same
+/// contract tests (`StudyStoreContract` in the `StoreContract` test target):
 /// - **Atomic**: `addTrials` (the new trials and one pending run per split, capped at `sampledLimit`),
 ///   `claim` (one pending or abandoned run becomes this worker's), `complete` (the predictions and the `done`
 ///   state are written together: a run is done exactly when its predictions are stored).
@@ -81,6 +81,14 @@ public struct StoredTrial: Sendable, Equatable {
   /// The `ModelTrainer.engine` that trains it.
   public let engine: String
   public let isBenchmark: Bool
+
+  public init(id: Int, configuration: TrialConfiguration, sampler: String, engine: String, isBenchmark: Bool) {
+    self.id = id
+    self.configuration = configuration
+    self.sampler = sampler
+    self.engine = engine
+    self.isBenchmark = isBenchmark
+  }
 }
 
 /// One split run of a trial as stored.
@@ -96,6 +104,16 @@ public struct SplitRun: Sendable, Equatable {
   public var seconds: Double?
   /// How many times it was claimed.
   public var claims: Int
+
+  public init(trial: Int, split: Int, state: TrialState, owner: String?, leaseUntil: Double?, seconds: Double?, claims: Int) {
+    self.trial = trial
+    self.split = split
+    self.state = state
+    self.owner = owner
+    self.leaseUntil = leaseUntil
+    self.seconds = seconds
+    self.claims = claims
+  }
 }
 
 /// A worker's hold on one split run.
@@ -104,6 +122,12 @@ public struct SplitClaim: Sendable, Equatable {
   public var split: Int
   /// The claiming worker's identity (`StudyWorker.identity`).
   public var owner: String
+
+  public init(trial: Int, split: Int, owner: String) {
+    self.trial = trial
+    self.split = split
+    self.owner = owner
+  }
 }
 
 /// Who claims runs: a host and a process (the identity stored as `owner`).
@@ -116,8 +140,12 @@ public struct StudyWorker: Sendable, Equatable {
     self.pid = pid
   }
 
-  /// This process.
+  /// This process: the host name (or `SIGNALMINER_HOST_ID`, which names a worker's host in tests and on
+  /// machines whose host names collide) and the pid.
   public static let current: StudyWorker = {
+    if let host = ProcessInfo.processInfo.environment["SIGNALMINER_HOST_ID"], !host.isEmpty, !host.contains(":") {
+      return StudyWorker(host: host, pid: getpid())
+    }
     var name = [UInt8](repeating: 0, count: 256)
     gethostname(&name, 255)
     return StudyWorker(host: String(decoding: name.prefix { $0 != 0 }, as: UTF8.self), pid: getpid())

@@ -45,8 +45,9 @@ extension Study {
       throw MiningError("trial \(trial.id) has not finished its last split; mine it first")
     }
     func rows(_ eras: [String]) -> [Int] { dataset.rows(ofEras: eras.compactMap { dataset.eraIndex(of: $0) }) }
+    let training = try AugmentedTraining.rows(dataset, trainRows: rows(layout.splits[last].trainEras), configuration: trial.configuration)
     let model = try trainer.fit(
-      dataset, rows: rows(layout.splits[last].trainEras), configuration: trial.configuration, threads: threads, shouldStop: { false })
+      training.dataset, rows: training.rows, configuration: trial.configuration, threads: threads, shouldStop: { false })
     let again = try model.predict(dataset, rows: rows(layout.splits[last].testEras), threads: threads)
     let mismatches = zip(again, stored).filter { Float(Float16(Float($0))) != $1 }.count
     guard again.count == stored.count, mismatches == 0 else {
@@ -62,7 +63,8 @@ extension Study {
     _ trial: StoredTrial, rows: [Int], trainer: any ModelTrainer, stage: FittedStage, directory: String, threads: Int,
     log: (String) -> Void
   ) throws -> Ensemble.Member {
-    let model = try trainer.fit(stage.dataset, rows: rows, configuration: trial.configuration, threads: threads, shouldStop: { false })
+    let training = try AugmentedTraining.rows(stage.dataset, trainRows: rows, configuration: trial.configuration)
+    let model = try trainer.fit(training.dataset, rows: training.rows, configuration: trial.configuration, threads: threads, shouldStop: { false })
     let files = try model.save(into: directory, name: "model-\(trial.id)")
     let featuresFile = Ensemble.featuresFile(stage.transform.spec)
     try stage.transform.encoded().write(to: URL(fileURLWithPath: directory + "/" + featuresFile), options: .atomic)

@@ -5,15 +5,17 @@ import Synchronization
 import TestSupport
 import Testing
 
-@testable import Mining
+import Mining
 
 /// The `StudyStore` contract as checks any store must pass; each store's suite runs them all on a fresh study
 /// (a layout of two splits of three test rows, the benchmark stored as trial 1).
-struct StudyStoreContract: Sendable {
+public struct StudyStoreContract: Sendable {
   /// Makes a fresh store holding `layout` (a second call with the same directory opens a second connection).
   let makeStore: @Sendable (TemporaryDirectory) throws -> any StudyStore
 
-  static let layout = StudyLayout(
+  public init(makeStore: @escaping @Sendable (TemporaryDirectory) throws -> any StudyStore) { self.makeStore = makeStore }
+
+  public static let layout = StudyLayout(
     fingerprint: StudyFingerprint(files: ["x.parquet"], rows: 12, eras: 4, features: ["feature_a"]),
     splits: [EraSplit(trainEras: ["0001"], testEras: ["0002"]), EraSplit(trainEras: ["0001", "0002"], testEras: ["0003"])],
     splitTargets: [
@@ -21,10 +23,10 @@ struct StudyStoreContract: Sendable {
       SplitTargets(eras: ["0003"], rowsPerEra: [3], labels: [1, 0.25, 0], ids: ["d", "e", "f"]),
     ],
     benchmarkParameters: BoostingParameters(), scoringTarget: "target")
-  static let benchmark = TrialConfiguration(values: ["num_leaves": 15], target: "target")
-  static func configuration(_ k: Int) -> TrialConfiguration { TrialConfiguration(values: ["num_leaves": Double(k)], target: "target") }
-  static let alice = StudyWorker(host: "host-a", pid: 101)
-  static let bob = StudyWorker(host: "host-b", pid: 202)
+  public static let benchmark = TrialConfiguration(values: ["num_leaves": 15], target: "target")
+  public static func configuration(_ k: Int) -> TrialConfiguration { TrialConfiguration(values: ["num_leaves": Double(k)], target: "target") }
+  public static let alice = StudyWorker(host: "host-a", pid: 101)
+  public static let bob = StudyWorker(host: "host-b", pid: 202)
 
   func layoutRoundTripsAndTheBenchmarkIsTrialOne() throws {
     let dir = try TemporaryDirectory()
@@ -219,7 +221,7 @@ struct StudyStoreContract: Sendable {
   }
 
   /// The contract's checks, by name (a store's suite runs each as its own test).
-  enum Check: String, CaseIterable, Sendable {
+  public enum Check: String, CaseIterable, Sendable {
     case layoutRoundTripsAndTheBenchmarkIsTrialOne
     case addingTrialsSkipsStoredOnesAndStopsAtTheLimit
     case claimsGoInOrderAndDoneIsAtomicWithItsPredictions
@@ -234,7 +236,7 @@ struct StudyStoreContract: Sendable {
     case outOfFoldPredictionsJoinTheSplitsOnceAllAreDone
   }
 
-  func run(_ check: Check) throws {
+  public func run(_ check: Check) throws {
     switch check {
     case .layoutRoundTripsAndTheBenchmarkIsTrialOne: try layoutRoundTripsAndTheBenchmarkIsTrialOne()
     case .addingTrialsSkipsStoredOnesAndStopsAtTheLimit: try addingTrialsSkipsStoredOnesAndStopsAtTheLimit()
@@ -250,14 +252,4 @@ struct StudyStoreContract: Sendable {
     case .outOfFoldPredictionsJoinTheSplitsOnceAllAreDone: try outOfFoldPredictionsJoinTheSplitsOnceAllAreDone()
     }
   }
-}
-
-@Suite struct SQLiteStudyStoreContractTests {
-  static let contract = StudyStoreContract { dir in
-    try SQLiteStudyStore.create(
-      path: dir.file("s.sqlite"), layout: StudyStoreContract.layout, benchmark: StudyStoreContract.benchmark, engine: "gbdt")
-  }
-
-  @Test(arguments: StudyStoreContract.Check.allCases)
-  func keepsTheStudyStoreContract(_ check: StudyStoreContract.Check) throws { try Self.contract.run(check) }
 }
