@@ -6,7 +6,7 @@ import NumeraiData
 ///
 /// Outputs are int8 feature columns 0…4 with stable names, so the GBDT, the cache and every command take a
 /// transformed data set unchanged. Stages: the identity (`raw`), principal components (`pca:K`), factor
-/// analysis (`fa:K`), the autoencoder (`ae:K`) and the contrastive encoder (`cl:K`).
+/// analysis (`fa:K`), the autoencoder (`ae:K`), the contrastive encoder (`cl:K`) and UMAP (`umap:K`).
 public protocol FeatureTransform: Sendable {
   /// The spec it was fitted from, e.g. `raw`; a trial names its stage by this spec.
   var spec: String { get }
@@ -26,9 +26,9 @@ public enum FeatureTransforms {
   /// The spec of the identity stage (the data's own features).
   public static let identity = "raw"
   /// Every spec form a trial may name today (`pca:K`: the top K principal components; `fa:K`: K factors;
-  /// `ae:K`: the autoencoder's K latents and their argmax; `cl:K`: a K-wide contrastive embedding; both with
-  /// their settings' defaults).
-  public static let specs = [identity, "pca:K", "fa:K", "ae:K", "cl:K"]
+  /// `ae:K`: the autoencoder's K latents and their argmax; `cl:K`: a K-wide contrastive embedding; `umap:K`: a
+  /// K-dimensional UMAP embedding; all three with their settings' defaults).
+  public static let specs = [identity, "pca:K", "fa:K", "ae:K", "cl:K", "umap:K"]
 
   /// Whether `spec` names a stage `fit` knows (`raw`, `KIND:K`, or `raw+KIND:K`).
   public static func isKnown(_ spec: String) -> Bool {
@@ -46,7 +46,7 @@ public enum FeatureTransforms {
       return RawPlusTransform(inputNames: dataset.featureNames, stage: try fit(String(spec.dropFirst(RawPlusTransform.prefix.count)), on: dataset))
     }
     let parts = spec.split(separator: ":", omittingEmptySubsequences: false)
-    guard parts.count == 2, ["pca", "fa", "ae", "cl"].contains(parts[0]) else { throw FeatureTransformError.unknownSpec(spec) }
+    guard parts.count == 2, ["pca", "fa", "ae", "cl", "umap"].contains(parts[0]) else { throw FeatureTransformError.unknownSpec(spec) }
     guard let count = Int(parts[1]) else {
       throw FeatureTransformError.badSpec(spec, expected: "\(parts[0]):K with K a whole number")
     }
@@ -54,6 +54,7 @@ public enum FeatureTransforms {
     case "pca": return try PCATransform.fit(count, on: dataset)
     case "fa": return try FactorAnalysisTransform.fit(count, on: dataset)
     case "ae": return try AutoencoderTransform.fit(AutoencoderSettings(latent: count), on: dataset)
+    case "umap": return try UMAPTransform.fit(UMAPSettings(components: count), on: dataset)
     default: return try ContrastiveTransform.fit(ContrastiveSettings(embedding: count), on: dataset)
     }
   }
@@ -74,6 +75,9 @@ public enum FeatureTransforms {
       }
       if header.spec.hasPrefix("cl:") {
         return try JSONDecoder().decode(ContrastiveTransform.Saved.self, from: data).transform(source: source)
+      }
+      if header.spec.hasPrefix("umap:") {
+        return try JSONDecoder().decode(UMAPTransform.Saved.self, from: data).transform(source: source)
       }
     } catch {
       throw FeatureTransformError.notATransform(source)

@@ -4,26 +4,28 @@ import Foundation
 import NumeraiData
 import Parquet
 
-/// `signal-miner features fit|apply|info`: unsupervised feature stages (PCA, factor analysis, autoencoder, contrastive)
+/// `signal-miner features fit|apply|info`: unsupervised feature stages (PCA, factor analysis, autoencoder,
+/// contrastive, UMAP)
 /// fitted on feature columns only, saved as `.smt`, applied to any data with the same features.
 struct FeaturesCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "features", abstract: "Fit, apply and inspect unsupervised feature stages (pca, fa, autoencoder, contrastive).",
+    commandName: "features", abstract: "Fit, apply and inspect unsupervised feature stages (pca, fa, autoencoder, contrastive, umap).",
     subcommands: [Fit.self, Apply.self, Info.self])
 
   /// `features fit --method pca --components 16 --data … --out T.smt`.
   struct Fit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Fit a stage on the data's feature columns (targets are never read) and save it.")
-    @Option(help: "pca (principal components), fa (factor analysis), autoencoder or contrastive.") var method: String
-    @Option(help: "Output features (components, factors, latent or embedding width).") var components: Int
+    @Option(help: "pca (principal components), fa (factor analysis), autoencoder, contrastive or umap.") var method: String
+    @Option(help: "Output features (components, factors, latent or embedding width, UMAP dimensions).") var components: Int
     @OptionGroup(title: "Network stages") var network: NeuralStageOptions
+    @OptionGroup(title: "UMAP") var umap: UMAPOptions
     @OptionGroup var data: DataOptions
     @Option(help: "The stage file to write (.smt).") var out: String
 
     func run() async throws {
-      guard ["pca", "fa", "autoencoder", "contrastive"].contains(method) else {
-        throw ValidationError("--method \(method): expected pca, fa, autoencoder or contrastive")
+      guard ["pca", "fa", "autoencoder", "contrastive", "umap"].contains(method) else {
+        throw ValidationError("--method \(method): expected pca, fa, autoencoder, contrastive or umap")
       }
       let dataset = try data.load().dataset
       let start = Date()
@@ -37,6 +39,8 @@ struct FeaturesCommand: AsyncParsableCommand {
         stage = try ContrastiveTransform.fit(network.contrastive(embedding: components), on: dataset) { epoch, loss in
           print("epoch \(epoch)/\(network.epochs)  VICReg loss \(String(format: "%.5f", loss))")
         }
+      case "umap":
+        stage = try UMAPTransform.fit(umap.settings(components: components, seed: network.seed), on: dataset)
       default:
         stage = try FeatureTransforms.fit("\(method):\(components)", on: dataset)
       }
@@ -92,6 +96,11 @@ struct FeaturesCommand: AsyncParsableCommand {
         let s = cl.settings
         print("network    hidden \(s.hiddenWidth), embedding \(s.embedding), cutout \(s.cutout), noise \(s.noise), seed \(s.seed)")
         print("fit        VICReg loss per epoch " + cl.losses.map { String(format: "%.5f", $0) }.joined(separator: ", "))
+      } else if let umap = stage as? UMAPTransform {
+        let s = umap.settings
+        print("umap       \(s.neighbors) neighbours, min-dist \(s.minDist), spread \(s.spread), seed \(s.seed), \(umap.initialisation) init")
+        let rows = umap.embedding.count / s.components
+        print("fitted     \(rows) rows (at most \(s.fitRows)), \(s.fitEpochs(rows: rows)) epochs")
       }
     }
   }

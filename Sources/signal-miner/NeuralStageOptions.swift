@@ -8,7 +8,7 @@ struct NeuralStageOptions: ParsableArguments {
   @Option(help: "autoencoder, contrastive: rows per optimisation step.") var batchSize = 256
   @Option(help: "autoencoder, contrastive: Adam's step size.") var learningRate = 1e-3
   @Option(help: "autoencoder, contrastive: width of the hidden layers.") var hiddenWidth = 128
-  @Option(help: "autoencoder, contrastive: seeds initialisation, shuffles, dropout and views.") var seed: UInt64 = 0
+  @Option(help: "autoencoder, contrastive: seeds initialisation, shuffles, dropout and views; umap: the sample, search, noise and negative samples.") var seed: UInt64 = 0
   @Option(help: "autoencoder: dropout rate on the raw features.") var dropout = 0.3
   @Option(help: "autoencoder: width of the frozen random layer.") var extremeWidth = 64
   @Option(help: "autoencoder: the last N eras are not trained on and are scored after each epoch.") var holdoutEras = 0

@@ -82,6 +82,6 @@ import Testing
     #expect(throws: FeatureTransformError.badSpec("pca:x", expected: "pca:K with K a whole number")) {
       try FeatureTransforms.fit("pca:x", on: Self.data)
     }
-    #expect(throws: FeatureTransformError.unknownSpec("umap:3")) { try FeatureTransforms.fit("umap:3", on: Self.data) }
+    #expect(throws: FeatureTransformError.unknownSpec("tsne:3")) { try FeatureTransforms.fit("tsne:3", on: Self.data) }
   }
 }

@@ -37,6 +37,25 @@ import Testing
     #expect(again.stdout == info.stdout)
   }
 
+  /// `--method umap`: fitted on a 300-row sample of 600, info names the settings, validation rows placed.
+  @Test func umapFitInfoApply() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    try Self.synth(dir)
+    let fit = try CommandLineTool.run(
+      ["features", "fit", "--method", "umap", "--components", "3", "--neighbors", "10", "--umap-epochs", "60",
+       "--fit-rows", "300", "--seed", "4", "--data", dir.file("s_train.parquet"), "--out", dir.file("u.smt")])
+    #expect(fit.status == 0, "\(fit.stderr)")
+    #expect(fit.stdout.hasPrefix("fitted umap:3 on 600 rows × 12 features"))
+    let info = try CommandLineTool.run(["features", "info", dir.file("u.smt")])
+    #expect(info.stdout.contains("outputs    feature_umap_001, feature_umap_002, feature_umap_003"), "\(info.stdout)")
+    #expect(info.stdout.contains("umap       10 neighbours, min-dist 0.0, spread 1.0, seed 4, spectral init"), "\(info.stdout)")
+    #expect(info.stdout.contains("fitted     300 rows (at most 300), 60 epochs"), "\(info.stdout)")
+    let apply = try CommandLineTool.run(
+      ["features", "apply", "--transform", dir.file("u.smt"), "--data", dir.file("s_validation.parquet"), "--out", dir.file("v.smd")])
+    #expect(apply.stdout == "wrote \(dir.file("v.smd")): 200 rows, 12 + 3 features (umap:3)\n", "\(apply.stderr)")
+  }
+
   /// The network stages from the command line: a line per epoch, `info` shows the run, `apply` appends them.
   @Test func networkStagesFitInfoApply() throws {
     let dir = try TemporaryDirectory()
