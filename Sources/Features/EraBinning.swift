@@ -22,6 +22,11 @@ enum EraBinning {
     self.dataset(dataset, columns: scores.map { bin($0, eraRanges: dataset.eraRanges) }, as: names)
   }
 
+  /// The columns of a row-major `rows × width` matrix, as scores for `dataset(_:binning:as:)`.
+  static func columns(ofRowMajor values: [Float], width: Int, rows: Int) -> [[Double]] {
+    (0..<width).map { j in (0..<rows).map { Double(values[$0 * width + j]) } }
+  }
+
   /// `dataset` with its features replaced by `columns` (int8 0…4, one value per row), named `names`.
   static func dataset(_ dataset: Dataset, columns: [[Int8]], as names: [String]) -> Dataset {
     Dataset(

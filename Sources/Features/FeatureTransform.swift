@@ -86,6 +86,30 @@ public enum FeatureTransforms {
   }
 
   private struct SavedHeader: Decodable { var spec: String }
+
+  /// The column of each of `names` in `dataset`.
+  /// - Throws: `FeatureTransformError.missingInput` naming stage `spec` and the first name the data lacks.
+  static func columns(of names: [String], in dataset: Dataset, spec: String) throws -> [Int] {
+    try names.map { name in
+      guard let j = dataset.featureIndex(named: name) else { throw FeatureTransformError.missingInput(spec: spec, feature: name) }
+      return j
+    }
+  }
+
+  /// A stage's saved form as JSON with sorted keys (the bytes `encoded()` returns).
+  static func savedJSON(_ saved: some Encodable) throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    return try encoder.encode(saved)
+  }
+}
+
+extension FeatureTransform {
+  /// The column of each input feature in `dataset`.
+  /// - Throws: `FeatureTransformError.missingInput` naming the first input the data lacks.
+  func inputColumns(in dataset: Dataset) throws -> [Int] {
+    try FeatureTransforms.columns(of: inputNames, in: dataset, spec: spec)
+  }
 }
 
 /// Why a feature stage cannot be fitted, loaded or applied.

@@ -16,9 +16,7 @@ public struct IdentityTransform: FeatureTransform, Codable, Equatable {
   }
 
   public func encoded() throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = .sortedKeys
-    return try encoder.encode(Saved(spec: spec, inputNames: inputNames))
+    try FeatureTransforms.savedJSON(Saved(spec: spec, inputNames: inputNames))
   }
 
   private struct Saved: Encodable {

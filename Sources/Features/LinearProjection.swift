@@ -8,10 +8,7 @@ enum LinearProjection {
   static func scores(
     _ dataset: Dataset, inputNames: [String], means: [Double], weights: [[Double]], spec: String
   ) throws -> [[Double]] {
-    let columns = try inputNames.map { name in
-      guard let j = dataset.featureIndex(named: name) else { throw FeatureTransformError.missingInput(spec: spec, feature: name) }
-      return j
-    }
+    let columns = try FeatureTransforms.columns(of: inputNames, in: dataset, spec: spec)
     return weights.map { w in
       let offset = -zip(w, means).reduce(0) { $0 + $1.0 * $1.1 }
       var score = [Double](repeating: offset, count: dataset.rowCount)

@@ -22,9 +22,7 @@ public struct RawPlusTransform: FeatureTransform {
   }
 
   public func encoded() throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = .sortedKeys
-    return try encoder.encode(Saved(spec: spec, inputNames: inputNames, stage: try stage.encoded()))
+    try FeatureTransforms.savedJSON(Saved(spec: spec, inputNames: inputNames, stage: try stage.encoded()))
   }
 
   static func load(_ data: Data, source: String) throws -> RawPlusTransform {

@@ -79,7 +79,7 @@ public struct AutoencoderTransform: FeatureTransform {
   public func apply(to dataset: Dataset) throws -> Dataset {
     let k = settings.latent
     let latent = try latents(dataset)
-    let scores = (0..<k).map { j in (0..<dataset.rowCount).map { Double(latent[$0 * k + j]) } }
+    let scores = EraBinning.columns(ofRowMajor: latent, width: k, rows: dataset.rowCount)
     let argmax = (0..<dataset.rowCount).map { row -> Int8 in
       let values = latent[(row * k)..<(row * k + k)]
       let best = values.indices.max { values[$0] < values[$1] || (values[$0] == values[$1] && $0 > $1) }! - row * k
@@ -90,19 +90,10 @@ public struct AutoencoderTransform: FeatureTransform {
   }
 
   public func encoded() throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = .sortedKeys
-    return try encoder.encode(Saved(self))
+    try FeatureTransforms.savedJSON(Saved(self))
   }
 
   static let applyBlock = 4096
-
-  private func inputColumns(in dataset: Dataset) throws -> [Int] {
-    try inputNames.map { name in
-      guard let j = dataset.featureIndex(named: name) else { throw FeatureTransformError.missingInput(spec: spec, feature: name) }
-      return j
-    }
-  }
 
   private func batch(_ dataset: Dataset, columns: [Int], rows: some Collection<Int>) -> RowBatch {
     let eraOfRow = Self.eraInputs(dataset, eraValues: eraValues, scale: settings.eraScale)

@@ -89,10 +89,7 @@ public struct ContrastiveTransform: FeatureTransform {
   /// Each row's K embedding values (`rows × K`, row-major) for the clean row.
   /// - Throws: `FeatureTransformError.missingInput` when `dataset` lacks an input feature.
   public func embeddings(_ dataset: Dataset) throws -> [Float] {
-    let columns = try inputNames.map { name in
-      guard let j = dataset.featureIndex(named: name) else { throw FeatureTransformError.missingInput(spec: spec, feature: name) }
-      return j
-    }
+    let columns = try inputColumns(in: dataset)
     var network = encoder
     var out: [Float] = []
     out.reserveCapacity(dataset.rowCount * settings.embedding)
@@ -105,16 +102,12 @@ public struct ContrastiveTransform: FeatureTransform {
   }
 
   public func apply(to dataset: Dataset) throws -> Dataset {
-    let k = settings.embedding
-    let z = try embeddings(dataset)
-    let scores = (0..<k).map { j in (0..<dataset.rowCount).map { Double(z[$0 * k + j]) } }
+    let scores = EraBinning.columns(ofRowMajor: try embeddings(dataset), width: settings.embedding, rows: dataset.rowCount)
     return EraBinning.dataset(dataset, binning: scores, as: outputNames)
   }
 
   public func encoded() throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = .sortedKeys
-    return try encoder.encode(Saved(self))
+    try FeatureTransforms.savedJSON(Saved(self))
   }
 
   /// The saved form: spec, settings, losses and the encoder's parameters.

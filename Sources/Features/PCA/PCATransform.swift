@@ -44,9 +44,7 @@ public struct PCATransform: FeatureTransform, Codable, Equatable {
   }
 
   public func encoded() throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = .sortedKeys
-    return try encoder.encode(Saved(spec: spec, transform: self))
+    try FeatureTransforms.savedJSON(Saved(spec: spec, transform: self))
   }
 
   /// The saved form: the spec beside the fitted state.

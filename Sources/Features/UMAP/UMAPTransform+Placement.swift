@@ -7,12 +7,7 @@ extension UMAPTransform {
   /// `place`. Rows are independent of each other, so a row alone or among others gets the same values.
   /// - Throws: `FeatureTransformError.missingInput` when `dataset` lacks an input feature.
   public func embed(_ dataset: Dataset) throws -> [Float] {
-    let columns = try inputNames.map { name in
-      guard let j = dataset.featureIndex(named: name) else {
-        throw FeatureTransformError.missingInput(spec: spec, feature: name)
-      }
-      return j
-    }
+    let columns = try inputColumns(in: dataset)
     let k = settings.components
     var out = [Float](repeating: 0, count: dataset.rowCount * k)
     let block = 1024

@@ -123,16 +123,12 @@ public struct UMAPTransform: FeatureTransform {
   }
 
   public func apply(to dataset: Dataset) throws -> Dataset {
-    let k = settings.components
-    let placed = try embed(dataset)
-    let scores = (0..<k).map { j in (0..<dataset.rowCount).map { Double(placed[$0 * k + j]) } }
+    let scores = EraBinning.columns(ofRowMajor: try embed(dataset), width: settings.components, rows: dataset.rowCount)
     return EraBinning.dataset(dataset, binning: scores, as: outputNames)
   }
 
   public func encoded() throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = .sortedKeys
-    return try encoder.encode(Saved(self))
+    try FeatureTransforms.savedJSON(Saved(self))
   }
 
   /// The saved form: settings, curve, the fitted rows' int8 values, k-NN graph and embedding (as raw bytes).
