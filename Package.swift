@@ -31,7 +31,7 @@ let package = Package(
     .target(name: "Features", dependencies: ["NumeraiData", "NeuralNetwork"]),
     .target(
       name: "Mining",
-      dependencies: ["NumeraiData", "Boosting", "Scoring", "GFlowNet", "Features", .product(name: "GRDB", package: "GRDB.swift")]),
+      dependencies: ["NumeraiData", "Boosting", "Scoring", "NeuralNetwork", "GFlowNet", "Features", .product(name: "GRDB", package: "GRDB.swift")]),
     .target(name: "Report", dependencies: ["Scoring", "Mining"]),
     // A study in PostgreSQL, registered by the command line (Mining itself knows only the `StudyStore` protocol).
     .target(

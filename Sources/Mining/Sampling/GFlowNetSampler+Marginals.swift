@@ -1,5 +1,6 @@
 import Foundation
 import GFlowNet
+import NeuralNetwork
 
 /// One hyperparameter's marginal under a gfn policy: its levels (contiguous runs of grid values, or the
 /// targets) and the policy's probability of each.
