@@ -1,19 +1,22 @@
 import Foundation
-import NumeraiData
 import Parquet
 
 /// A predictions (or meta-model) file: an `id` column and numeric columns, from CSV or Parquet (by content).
 ///
 /// `era` and `data_type` columns are ignored; every other column must be numeric. Null, empty and `nan` fields are NaN.
-struct PredictionTable {
-  let path: String
-  let ids: StringColumn
+public struct PredictionTable {
+  /// The file read.
+  public let path: String
+  /// The `id` column.
+  public let ids: StringColumn
   /// Numeric columns in file order.
-  let columns: [(name: String, values: [Double])]
+  public let columns: [(name: String, values: [Double])]
 
   static let ignored: Set<String> = ["id", "era", "data_type"]
 
-  init(path: String) throws {
+  /// Reads `path` (Parquet or CSV, recognised by content).
+  /// - Throws: `DataError` naming the file and what was expected.
+  public init(path: String) throws {
     self.path = path
     guard FileManager.default.fileExists(atPath: path) else { throw DataError(path: path, "no such file") }
     let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
@@ -33,7 +36,7 @@ struct PredictionTable {
   ///
   /// Fast path without hashing when the table lists exactly those ids in that order (files written from the data).
   /// - Throws: `DataError` when an id appears twice.
-  func positions(of rows: [Int], in ids: StringColumn) throws -> [Int?] {
+  public func positions(of rows: [Int], in ids: StringColumn) throws -> [Int?] {
     if self.ids.count == rows.count {
       if rows.count == ids.count && rows.last.map({ $0 == rows.count - 1 }) ?? true && self.ids == ids {
         return Array(rows.indices)
@@ -60,7 +63,7 @@ struct PredictionTable {
   }
 
   /// The column named `name`, or the only column when `name` is nil.
-  func column(_ name: String?) throws -> [Double] {
+  public func column(_ name: String?) throws -> [Double] {
     if let name {
       guard let c = columns.first(where: { $0.name == name }) else {
         throw DataError(path: path, "no column '\(name)'; columns: \(columns.map(\.name).joined(separator: ", "))")
