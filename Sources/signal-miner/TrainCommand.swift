@@ -104,14 +104,21 @@ struct ExportCommand: AsyncParsableCommand {
   @Option(help: "The directory to write.") var out: String
   @Flag(name: .customLong("include-sealed-eras"), help: "Refit on the study's sealed eras too (open them: nothing is left to check on).")
   var includeSealedEras = false
+  @Flag(
+    name: .customLong("fold-models"),
+    help: "Save each trial's last-fold model (the one the study scored; predict reproduces its stored predictions) instead of a refit on every labelled era.")
+  var foldModels = false
   @OptionGroup var data: DataOptions
 
   func run() async throws {
+    guard !(foldModels && includeSealedEras) else {
+      throw ValidationError("--fold-models saves the models as mined, which never saw the sealed eras; drop --include-sealed-eras")
+    }
     let ids = try TrialList.parse(trials)
     let store = try Study.open(study)
     let dataset = try data.load(for: store).dataset
     let ensemble = try store.export(
-      trials: ids, dataset: dataset, directory: out, includeSealedEras: includeSealedEras,
+      trials: ids, dataset: dataset, directory: out, includeSealedEras: includeSealedEras, foldModels: foldModels,
       appended: try data.appendedStages(), threads: data.threads, log: Console.log)
     print("exported \(ensemble.members.count) models to \(out) (ensemble.json, model-<trial>.smm, model-<trial>.txt)")
   }

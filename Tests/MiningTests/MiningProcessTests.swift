@@ -8,13 +8,15 @@ import Testing
 /// `signal-miner mine` as separate processes: killed and resumed, and two at once on one study.
 @Suite(.serialized) struct MiningProcessTests {
   /// Synthetic data and a small space; returns the mine command's arguments.
-  static func prepare(_ dir: TemporaryDirectory, trials: Int) throws -> [String] {
+  static let plainSpace =
+    #"{"n_estimators": [150, 200, 250], "learning_rate": [0.01, 0.02, 0.05], "num_leaves": [4, 8, 16], "max_depth": [3, 4, 5], "colsample_bytree": [0.3, 0.6]}"#
+
+  static func prepare(_ dir: TemporaryDirectory, trials: Int, space: String = plainSpace) throws -> [String] {
     let synth = try CommandLineTool.run(
       ["data", "synth", "--out", dir.file("d"), "--eras", "60", "--rows-per-era", "250", "--features", "24",
        "--validation-eras", "20", "--seed", "4"])
     #expect(synth.status == 0, "\(synth.stderr)")
-    try #"{"n_estimators": [150, 200, 250], "learning_rate": [0.01, 0.02, 0.05], "num_leaves": [4, 8, 16], "max_depth": [3, 4, 5], "colsample_bytree": [0.3, 0.6]}"#
-      .write(toFile: dir.file("space.json"), atomically: true, encoding: .utf8)
+    try space.write(toFile: dir.file("space.json"), atomically: true, encoding: .utf8)
     return ["mine", "--study", dir.file("s.sqlite"), "--data", dir.file("d_train.parquet"), "--data",
             dir.file("d_validation.parquet"), "--space", dir.file("space.json"), "--trials", "\(trials)", "--jobs", "1",
             "--splits", "2", "--gap", "4", "--benchmark", "n_estimators=200,learning_rate=0.02", "--seed", "3"]

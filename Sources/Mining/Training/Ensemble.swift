@@ -3,7 +3,8 @@ import Foundation
 import NumeraiData
 import Scoring
 
-/// An exported ensemble: models refit on all labelled rows, combined by rank-averaging.
+/// An exported ensemble: models refit on all labelled rows (or as trained on the study's last fold), combined by
+/// rank-averaging.
 ///
 /// On disk: `ensemble.json` (the recipe, each member's trial, engine, target, configuration, feature stage
 /// and files; the feature names), each model in its engine's files (`model-<trial>.smm` and LightGBM's
