@@ -20,6 +20,7 @@ public enum HTMLReport {
     sections.append(scatter(done))
     sections.append(splitChart(splits, eras: eras))
     sections.append(parameterCharts(done))
+    sections.append(pipelineCharts(done))
     sections.append(cumulative(done))
     sections.append(sealedSection(holdout, results: results))
     sections.append(leaderboard(done))
@@ -163,6 +164,41 @@ public enum HTMLReport {
       }
     }
     return "<h2>Hyperparameters against validation and test Sharpe</h2>\n<div class=\"grid-charts\">\(charts.joined())</div>"
+  }
+
+  /// Each pipeline dimension that varies (`features`, `augment`) against validation and test Sharpe: every
+  /// trial a point in its value's column (spread sideways by id), the column's mean a bar.
+  public static func pipelineCharts(_ done: [TrialResult]) -> String {
+    let trials = done.filter { !$0.isBenchmark }
+    var charts: [String] = []
+    for (dimension, plain) in [("features", "raw"), ("augment", "none")] {
+      let value = { (r: TrialResult) in r.pipeline[dimension] ?? plain }
+      let categories = Array(Set(trials.map(value))).sorted()
+      guard categories.count > 1 else { continue }
+      for (label, key) in [("validation", \TrialResult.validationSharpe), ("test", \TrialResult.testSharpe)] {
+        let points = trials.compactMap { r -> (TrialResult, Int, Double)? in
+          guard let y = r[keyPath: key], y.isFinite else { return nil }
+          return (r, categories.firstIndex(of: value(r))!, y)
+        }
+        var chart = Chart(
+          width: 130 + 110 * Double(categories.count), height: 210, xs: [], ys: points.map(\.2), xCategories: categories,
+          title: "\(dimension) · \(label)", xLabel: dimension, yLabel: "\(label) Sharpe")
+        for (r, column, y) in points {
+          let offset = (Double(r.id % 7) - 3) * 0.04
+          chart.body.append("<circle class=\"\(r.beatsBenchmark ? "beats" : "trial")\" cx=\"\(chart.x(Double(column) + offset))\" cy=\"\(chart.y(y))\" r=\"3\"/>")
+        }
+        for column in categories.indices {
+          let ys = points.filter { $0.1 == column }.map(\.2)
+          guard !ys.isEmpty else { continue }
+          let mean = ys.reduce(0, +) / Double(ys.count)
+          chart.body.append(
+            "<line class=\"mean\" x1=\"\(chart.x(Double(column) - 0.3))\" x2=\"\(chart.x(Double(column) + 0.3))\" y1=\"\(chart.y(mean))\" y2=\"\(chart.y(mean))\" stroke=\"#1d2433\" stroke-width=\"2\"><title>mean \(label) Sharpe \(String(format: "%.3f", mean)) over \(ys.count) trials</title></line>")
+        }
+        charts.append(chart.svg)
+      }
+    }
+    guard !charts.isEmpty else { return "" }
+    return "<h2>Pipelines against validation and test Sharpe</h2>\n<div class=\"grid-charts\">\(charts.joined())</div>"
   }
 
   /// The cumulative per-era corr of the top five by whole Sharpe and the benchmark.

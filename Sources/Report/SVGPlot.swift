@@ -77,17 +77,23 @@ public struct Chart: Sendable {
   /// The SVG elements drawn so far (frame, grid, ticks, labels, then the marks appended).
   public var body: [String] = []
 
-  public init(width: Double, height: Double, xs: [Double], ys: [Double], logX: Bool = false, title: String, xLabel: String, yLabel: String) {
+  /// With `xCategories`, x is a category's index (0, 1, …) and each tick is labelled with its name.
+  public init(
+    width: Double, height: Double, xs: [Double], ys: [Double], logX: Bool = false, xCategories: [String]? = nil,
+    title: String, xLabel: String, yLabel: String
+  ) {
     self.width = width
     self.height = height
-    x = Scale(xs, pixels: 56...(width - 16), logarithmic: logX)
+    let categories = xCategories ?? []
+    x = Scale(categories.isEmpty ? xs : [-0.4, Double(categories.count) - 0.6], pixels: 56...(width - 16), logarithmic: logX)
     y = Scale(ys, pixels: 28...(height - 44), flipped: true)
     body.append("<text x=\"\(width / 2)\" y=\"16\" class=\"title\" text-anchor=\"middle\">\(htmlEscape(title))</text>")
     body.append("<rect x=\"56\" y=\"28\" width=\"\(width - 72)\" height=\"\(height - 72)\" class=\"frame\"/>")
-    for t in x.ticks {
+    let xTicks = categories.isEmpty ? x.ticks.map { ($0, Scale.label($0)) } : categories.enumerated().map { (Double($0.offset), $0.element) }
+    for (t, label) in xTicks {
       let px = x(t)
       body.append("<line x1=\"\(px)\" y1=\"28\" x2=\"\(px)\" y2=\"\(height - 44)\" class=\"grid\"/>")
-      body.append("<text x=\"\(px)\" y=\"\(height - 30)\" class=\"tick\" text-anchor=\"middle\">\(Scale.label(t))</text>")
+      body.append("<text x=\"\(px)\" y=\"\(height - 30)\" class=\"tick\" text-anchor=\"middle\">\(htmlEscape(label))</text>")
     }
     for t in y.ticks {
       let py = y(t)

@@ -53,6 +53,28 @@ import Testing
     #expect(html.contains("learning_rate (log)"))
   }
 
+  /// Trials 2–4 on stages raw, raw+pca:3, raw+pca:3 and augmentations none, none, cutout: a panel per varying
+  /// dimension and fold, each trial a point in its value's column, each column's mean drawn and named.
+  @Test func pipelinePanelsShowEachDimensionsValuesAndTheirMeans() throws {
+    var results = Self.results
+    results[2].pipeline = ["features": "raw+pca:3"]
+    results[3].pipeline = ["features": "raw+pca:3", "augment": "cutout:0.1:1"]
+    let html = HTMLReport.render(title: "s", results: results, splits: Self.splits, eras: ["0001", "0002", "0003", "0004"])
+    _ = try XMLDocument(xmlString: html, options: [])
+    let section = try #require(html.range(of: "<h2>Pipelines against validation and test Sharpe</h2>").map { html[$0.lowerBound...] })
+    let panels = String(section[..<section.range(of: "<h2>Cumulative")!.lowerBound])
+    #expect(panels.components(separatedBy: "<svg ").count - 1 == 4, "features and augment, validation and test")
+    let features = section[section.range(of: "features · validation")!.lowerBound...].components(separatedBy: "</svg>")[0]
+    #expect(features.contains(">raw<") && features.contains(">raw+pca:3<"))
+    #expect(features.components(separatedBy: "<circle ").count - 1 == 3, "the benchmark is not a trial of a pipeline")
+    #expect(features.contains("mean validation Sharpe 1.000 over 1 trials"))
+    #expect(features.contains("mean validation Sharpe 2.500 over 2 trials"))
+    let augmentTest = section[section.range(of: "augment · test")!.lowerBound...].components(separatedBy: "</svg>")[0]
+    #expect(augmentTest.contains("mean test Sharpe 4.000 over 2 trials") && augmentTest.contains("mean test Sharpe 7.000 over 1 trials"))
+    // Without pipeline dimensions there is no such section.
+    #expect(!HTMLReport.render(title: "s", results: Self.results, splits: Self.splits, eras: ["0001"]).contains("Pipelines against"))
+  }
+
   /// Trials 2–4 and the benchmark scored on sealed eras: sealed = 0.5 + 0.25 × whole Sharpe exactly.
   @Test func theSealedSectionPlotsCVAgainstSealedSharpeAndListsEveryModel() throws {
     func sealed(_ name: String, _ trial: Int?, beats: Bool = false) -> HoldoutScore {

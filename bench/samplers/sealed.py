@@ -112,7 +112,7 @@ def measure(binary, study, data_args):
     ensemble = next(s for s in top10 if s["name"].startswith("ensemble"))
     chosen = json.loads(run(binary, "select", "--study", study, "--count", 20, "--json"))["trials"]
     selected = next(s for s in holdout(chosen, "--ensemble") if s["name"].startswith("ensemble"))
-    members = [s for s in holdout(ranked[:20]) if s["name"].startswith("trial ")]
+    members = [s for s in top10 + holdout(ranked[10:20]) if s["name"].startswith("trial ")]
     return dict(trials=len(rows), benchmark=top10[0]["sharpe"], top10_corr=ensemble["corr"], top10=ensemble["sharpe"],
                 select=selected["sharpe"], beaters=sum(m["beats_benchmark"] for m in members),
                 top20_corr=top20_correlation(study, ranked[:20]))

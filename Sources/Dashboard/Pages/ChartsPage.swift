@@ -6,7 +6,7 @@ enum ChartsPage {
     let done = snapshot.done
     let sections = [
       HTMLReport.scatter(done), HTMLReport.splitChart(snapshot.layout.splits, eras: snapshot.eras),
-      HTMLReport.parameterCharts(done), HTMLReport.cumulative(done),
+      HTMLReport.parameterCharts(done), HTMLReport.pipelineCharts(done), HTMLReport.cumulative(done),
       HTMLReport.sealedSection(snapshot.holdout, results: snapshot.results),
     ]
     let summary = "<p class=\"summary\">\(done.count) of \(snapshot.results.count) trials finished.</p>"
