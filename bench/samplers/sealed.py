@@ -15,6 +15,9 @@ Generators: `synth` (`signal-miner data synth`), `slow` (8 hidden factors per ro
 two of them, the target a non-linear function whose weights drift by a slow random walk: validation predicts test
 well) and `strong` (the same with fast drift and a regime flip of the interaction every 40 eras).
 
+A sampler named NAME+pipelines (e.g. uniform+pipelines) mines the same space plus the pipeline dimensions
+`features` (raw, raw+pca:8) and `augment` (none, cutout:0.1:1), at the same budget: issue 16's with-vs-without.
+
 Usage: python3 sealed.py SIGNAL_MINER_BINARY [--generators slow:6,synth:3,strong:3] [--budget 60] [--sealed 40]
          [--samplers uniform,tpe,gfn] [--eras 200] [--rows-per-era 300] [--features 40]
 """
@@ -26,6 +29,8 @@ import numpy as np
 SPACE = {"n_estimators": {"linspace": [50, 800, 16], "int": True}, "learning_rate": {"logspace": [0.005, 0.2, 12]},
          "num_leaves": [4, 8, 15, 31, 63], "max_depth": [3, 4, 5, 6, 8], "colsample_bytree": [0.05, 0.1, 0.2, 0.4, 0.7],
          "min_child_samples": [10, 50, 200, 800], "reg_lambda": [0, 1, 10, 100, 1000], "target": ["target"]}
+# A sampler named NAME+pipelines searches the same space plus the pipeline dimensions (issue 16's measure).
+PIPELINES = {"features": ["raw", "raw+pca:8"], "augment": ["none", "cutout:0.1:1"]}
 SAMPLERS = {"uniform": ["--sampler", "uniform"], "tpe": ["--sampler", "tpe", "--batch", "8"],
             "gfn": ["--sampler", "gfn"], "gfn-diverse": ["--sampler", "gfn", "--diversity-pool", "8"],
             "hyperband": ["--sampler", "uniform", "--pruner", "hyperband"],
@@ -83,8 +88,9 @@ def mine(binary, study, data, sampler, seed, args, space):
     trials, seconds = 0, 0.0
     while seconds < args.budget:
         trials += 8
-        run(binary, "mine", "--study", study, *[x for d in data for x in ("--data", d)], "--space", space,
-            *SAMPLERS[sampler], "--trials", trials, "--jobs", "2", "--splits", "2", "--gap", "4", "--seed", seed,
+        run(binary, "mine", "--study", study, *[x for d in data for x in ("--data", d)],
+            "--space", space.replace(".json", "-pipelines.json") if sampler.endswith("+pipelines") else space,
+            *SAMPLERS[sampler.removesuffix("+pipelines")], "--trials", trials, "--jobs", "2", "--splits", "2", "--gap", "4", "--seed", seed,
             "--sealed-eras", args.sealed)
         seconds = json.loads(run(binary, "progress", "--study", study, "--json"))["seconds_trained"]
     return seconds
@@ -146,6 +152,7 @@ def main():
     with tempfile.TemporaryDirectory() as work:
         space = f"{work}/space.json"
         json.dump(SPACE, open(space, "w"))
+        json.dump(SPACE | PIPELINES, open(space.replace(".json", "-pipelines.json"), "w"))
         for spec in args.generators.split(","):
             generator, seeds = spec.split(":")
             for seed in range(int(seeds)):

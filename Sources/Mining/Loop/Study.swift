@@ -9,6 +9,8 @@ public final class Study: Sendable {
   public let store: any StudyStore
   /// What was fixed at creation: fingerprint, splits, split targets, benchmark parameters, scoring target.
   public let layout: StudyLayout
+  /// Finished trials' scores, computed once per `Study` object (`TrialResults.compute`).
+  let finishedScores = FinishedTrialScores()
 
   public init(store: any StudyStore) throws {
     self.store = store

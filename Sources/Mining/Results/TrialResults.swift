@@ -1,6 +1,7 @@
 import Features
 import Foundation
 import Scoring
+import Synchronization
 
 /// One trial's scores for `results`: numerai corr (mean, Sharpe, max drawdown), Pearson as the Python Signal
 /// Miner computes it, MMC against the benchmark's predictions (or a meta model's) and correlation with the
@@ -65,22 +66,36 @@ public enum TrialResults {
       }
     }
     let trials = try study.store.trials()
-    let load = { (id: Int) in try study.store.outOfFoldPredictions(trial: id, splitCount: targets.count) }
+    let finished = try finishedTrials(study)
+    let load = { (id: Int) in finished.contains(id) ? try study.store.outOfFoldPredictions(trial: id, splitCount: targets.count) : nil }
     let benchmarkPredictions = try trials.first(where: \.isBenchmark).flatMap { try load($0.id) }
     let scorer = EraScorer(targets: targets, benchmark: benchmarkPredictions, metaModel: metaModel)
+    // A finished trial's scores depend only on its predictions and the benchmark's, fixed once both are done.
+    let kept = metaModel == nil && benchmarkPredictions != nil ? study.finishedScores : nil
     var results = try trials.map { trial in
+      if let r = kept?.score(of: trial.id) { return r }
       var r = TrialResult(
         id: trial.id, isBenchmark: trial.isBenchmark, sampler: trial.sampler, status: .pending,
         config: trial.configuration.values, target: trial.configuration.target,
         mmcAgainst: metaModel == nil ? "benchmark" : "meta_model", beatsBenchmark: false, perEraCorr: [:])
       if trial.configuration.features != FeatureTransforms.identity { r.pipeline["features"] = trial.configuration.features }
       if trial.configuration.augment != TrialConfiguration.noAugmentation { r.pipeline["augment"] = trial.configuration.augment }
-      if let predictions = try load(trial.id) { scorer.score(predictions, into: &r) }
+      if let predictions = try load(trial.id) {
+        scorer.score(predictions, into: &r)
+        kept?.keep(r)
+      }
       return r
     }
     markBenchmarkBeaters(&results)
     markSelectionScores(&results)
     return results
+  }
+
+  /// The ids of the trials whose every split run is done.
+  private static func finishedTrials(_ study: Study) throws -> Set<Int> {
+    var done: [Int: Int] = [:]
+    for run in try study.store.splitRuns() where run.state == .done { done[run.trial, default: 0] += 1 }
+    return Set(done.filter { $0.value == study.layout.splits.count }.keys)
   }
 
   /// Flags the trials whose whole-period corr and Sharpe both exceed the benchmark's.
@@ -217,4 +232,15 @@ extension TrialResult {
     if !perEraCorr.isEmpty { try c.encode(perEraCorr, forKey: .perEraCorr) }
     if !pipeline.isEmpty { try c.encode(pipeline, forKey: .pipeline) }
   }
+}
+
+/// The scores of a study's finished trials, kept between calls of `Study.results()` so that a study of thousands of
+/// trials, asked again while it is mined (the dashboard, the progress line, a learning sampler), scores only the
+/// trials finished since. Scores before the study-wide marks (beaters, deflated Sharpe), which are redone each call.
+final class FinishedTrialScores: Sendable {
+  private let scores = Mutex<[Int: TrialResult]>([:])
+
+  func score(of trial: Int) -> TrialResult? { scores.withLock { $0[trial] } }
+
+  func keep(_ result: TrialResult) { scores.withLock { $0[result.id] = result } }
 }
