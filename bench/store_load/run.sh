@@ -39,9 +39,9 @@ psql -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -qAt -c "CREATE ROLE signal
   -c "CREATE DATABASE signalminer OWNER signalminer"
 echo "postgres $(psql -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -qAt -c 'SHOW server_version') on 127.0.0.1:$PORT, fsync $(psql -h 127.0.0.1 -p "$PORT" -U postgres -qAt -c 'SHOW fsync')"
 
-# Tiny data; 5-tree configurations, 30 × 8 × 4 = 960 of them.
+# Tiny data; 5- and 6-tree configurations, 2 × 30 × 8 × 4 = 1,920 of them.
 "$BIN" data synth --out "$WORK/d" --eras 30 --rows-per-era 40 --features 8 --validation-eras 6 --targets 1 --seed 1 >/dev/null
-echo '{"n_estimators": [5], "learning_rate": {"linspace": [0.01, 0.3, 30]}, "num_leaves": [2, 3, 4, 5, 6, 7, 8, 10], "max_depth": [2, 3, 4, 5]}' \
+echo '{"n_estimators": [5, 6], "learning_rate": {"linspace": [0.01, 0.3, 30]}, "num_leaves": [2, 3, 4, 5, 6, 7, 8, 10], "max_depth": [2, 3, 4, 5]}' \
   >"$WORK/space.json"
 
 run() {  # run STORE PROCESSES ROUND → one result line
