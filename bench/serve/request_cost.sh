@@ -2,7 +2,8 @@
 # Where a dashboard request's time goes on a big study (issue 17): one request at a time on a copy of STUDY (e.g.
 # a 5,000-trial study made as bench/serve/run.sh makes it), cached and right after 20 more trials finished (the
 # results are scored again), with each page's size; `results` on the same study (the scoring alone); and the
-# SQLite reads the miner and the pages repeat (progress counts, the claim query, the split-run list).
+# SQLite reads the miner and the pages repeat (progress counts, the claim query, the split-run list); and wrk on
+# `/` and `/leaderboard` of the same study with nothing mining (every request from the cache).
 # Release build, or the binary in $SIGNALMINER_BIN.
 # Usage: bash bench/serve/request_cost.sh STUDY.sqlite DATA_PREFIX SPACE.json   (DATA_PREFIX_train/_validation.parquet)
 set -euo pipefail
@@ -33,6 +34,11 @@ for path in "" api/overview leaderboard; do get "$path" cached; get "$path" cach
 echo "after mine: $("$BIN" progress --study "$WORK/s.sqlite" | head -1)"
 get api/overview "20 more trials finished: scores again"
 get api/overview cached
+for path in "" leaderboard; do  # the same study, nothing mining: every request served from the cache
+  out=$(wrk -t2 -c8 -d20s --timeout 30s --latency "$URL$path")
+  echo "no mining, wrk -t2 -c8 -d20s on /$path: $(grep 'Requests/sec' <<<"$out" | awk '{print $2}') req/s," \
+    "p50 $(grep ' 50%' <<<"$out" | awk '{print $2}'), p99 $(grep ' 99%' <<<"$out" | awk '{print $2}') (loadavg $(cut -d' ' -f1-3 /proc/loadavg))"
+done
 kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""
 start=$(date +%s.%N); "$BIN" results --study "$WORK/s.sqlite" --json >"$WORK/results.json"
 echo "signal-miner results --json: $(python3 -c "import sys; print('%.2f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$start" "$(date +%s.%N)") s ($(stat -c %s "$WORK/results.json") bytes)"
