@@ -28,6 +28,10 @@ enum SQLiteStudySchema {
       try db.execute(sql: "ALTER TABLE split_run ADD COLUMN lease_until REAL")
       try db.execute(sql: "ALTER TABLE trial ADD COLUMN engine TEXT NOT NULL DEFAULT 'gbdt'")
     }
+    // Claims and progress counts by status read this index, not the table's rows (which carry the predictions).
+    migrator.registerMigration("v3: status index") { db in
+      try db.execute(sql: "CREATE INDEX IF NOT EXISTS split_run_status ON split_run (status, trial, split, seconds)")
+    }
     return migrator
   }()
 

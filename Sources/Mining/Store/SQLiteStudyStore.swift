@@ -257,7 +257,7 @@ public final class SQLiteStudyStore: StudyStore {
       func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
       return StudyProgress(
         done: try count(
-          "SELECT COUNT(*) FROM trial t WHERE NOT EXISTS (SELECT 1 FROM split_run s WHERE s.trial = t.id AND s.status != 'done')"),
+          "SELECT (SELECT COUNT(*) FROM trial) - (SELECT COUNT(DISTINCT trial) FROM split_run WHERE status IN ('pending', 'running'))"),
         total: try count("SELECT COUNT(*) FROM trial"),
         splitsDone: try count("SELECT COUNT(*) FROM split_run WHERE status = 'done'"),
         splitsTotal: try count("SELECT COUNT(*) FROM split_run"),
