@@ -53,9 +53,11 @@ public final class Study: Sendable {
     }
   }
 
-  /// Every trial's scores (`TrialResults.compute`).
-  public func results(metaModel: [[Double]]? = nil) throws -> [TrialResult] {
-    try TrialResults.compute(self, metaModel: metaModel)
+  /// The scores (`TrialResults.compute`) of every full-fidelity trial — the models, which rankings, beaters,
+  /// `select`, exports and reports consider — or, with `allFidelities`, of every trial in trial order.
+  public func results(metaModel: [[Double]]? = nil, allFidelities: Bool = false) throws -> [TrialResult] {
+    let all = try TrialResults.compute(self, metaModel: metaModel)
+    return allFidelities ? all : all.filter { $0.fidelity == 1 }
   }
 
   /// A trial's out-of-fold predictions over every split, in split order; nil until all are done.
