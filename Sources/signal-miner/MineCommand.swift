@@ -61,6 +61,11 @@ struct MineCommand: AsyncParsableCommand {
 
   func validate() throws {
     if sealedEras != nil && sealedFrom != nil { throw ValidationError("give --sealed-eras or --sealed-from, not both") }
+    // Checked again by SuccessiveHalvingSampler; here so a typo fails before the data is read.
+    guard eta >= 2 else { throw ValidationError("--eta \(eta): expected an integer ≥ 2") }
+    guard TrialConfiguration.isValidFidelity(minFidelity) else {
+      throw ValidationError("--min-fidelity \(minFidelity): expected a number in (0, 1]")
+    }
   }
 
   func run() async throws {

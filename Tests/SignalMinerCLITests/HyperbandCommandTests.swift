@@ -3,7 +3,8 @@ import TestSupport
 import Testing
 
 /// `mine --pruner hyperband --sampler tpe` on a small synthetic data set: the trials at 1/9, 1/3 and 1 that
-/// `results --all-fidelities` shows, the models alone that `results` shows, and the option errors.
+/// `results --all-fidelities` shows, the models alone that `results` shows, `progress --cpu-budget`, and the
+/// option errors.
 @Suite struct HyperbandCommandTests {
   @Test func hyperbandOverTPEMinesThreeFidelitiesAndResultsShowsTheModels() throws {
     let dir = try TemporaryDirectory()
@@ -34,12 +35,14 @@ import Testing
     #expect(progress.stdout.hasPrefix("Progress: 14/14 trials") && progress.stdout.contains("/1000 s trained"), "\(progress.stdout)")
   }
 
-  @Test func unknownPrunerAndBadFidelityAreOneLineErrors() throws {
+  @Test func unknownPrunerBadFidelityAndBadBudgetAreOneLineErrors() throws {
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
     let base = ["mine", "--study", dir.file("s.sqlite"), "--data", dir.file("missing.parquet")]
     let pruner = try CommandLineTool.run(base + ["--pruner", "asha"], timeout: 60)
     #expect(pruner.status != 0 && pruner.stderr == "Error: --pruner asha: expected none, halving or hyperband\n", "\(pruner.stderr)")
+    let fidelity = try CommandLineTool.run(base + ["--pruner", "halving", "--min-fidelity", "1.5"], timeout: 60)
+    #expect(fidelity.status != 0 && fidelity.stderr.hasPrefix("Error: --min-fidelity 1.5: expected a number in (0, 1]\n"), "\(fidelity.stderr)")
     let budget = try CommandLineTool.run(base + ["--cpu-budget", "0"], timeout: 60)
     #expect(budget.status != 0 && budget.stderr == "Error: --cpu-budget 0.0: expected a number of seconds > 0\n", "\(budget.stderr)")
   }
