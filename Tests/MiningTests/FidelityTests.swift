@@ -8,7 +8,8 @@ import Testing
 
 /// `TrialConfiguration.fidelity`: fewer trees at a higher learning rate, stored only when below 1.
 @Suite struct FidelityTests {
-  static let full = TrialConfiguration(values: ["n_estimators": 300, "learning_rate": 0.01, "num_leaves": 4], target: "target")
+  static let full = TrialConfiguration(
+    values: ["n_estimators": 300, "learning_rate": 0.01, "num_leaves": 4], target: "target")
 
   @Test func aThirdTrainsAHundredTreesAtThreeTimesTheRate() throws {
     let third = Self.full.at(fidelity: 1.0 / 3)
@@ -17,15 +18,19 @@ import Testing
     #expect(abs(p.learningRate - 0.03) < 1e-12)
     let whole = try Self.full.parameters(over: BoostingParameters())
     #expect(whole.nEstimators == 300 && whole.learningRate == 0.01, "fidelity 1 is the configuration as it is")
-    let dataset = try SyntheticNumerai(.init(eras: 20, rowsPerEra: 40, features: 6, targets: 1, seed: 2, validationEras: 5)).train
+    let dataset = try SyntheticNumerai(
+      .init(eras: 20, rowsPerEra: 40, features: 6, targets: 1, seed: 2, validationEras: 5)
+    ).train
     let model = try GBDTModelTrainer(base: BoostingParameters()).fit(
       dataset, rows: Array(0..<dataset.rowCount), configuration: third, threads: 1, shouldStop: { false })
     #expect((model as? GBDTModel)?.model.trees.count == 100)
   }
 
   @Test func theRateIsCappedAtOneAndAtLeastOneTreeIsTrained() throws {
-    let p = try TrialConfiguration(values: ["n_estimators": 4, "learning_rate": 0.5], target: "target", fidelity: 1.0 / 9)
-      .parameters(over: BoostingParameters())
+    let p = try TrialConfiguration(
+      values: ["n_estimators": 4, "learning_rate": 0.5], target: "target", fidelity: 1.0 / 9
+    )
+    .parameters(over: BoostingParameters())
     #expect(p.nEstimators == 1 && p.learningRate == 1)
   }
 

@@ -38,7 +38,8 @@ import Testing
       let round = sampler.propose(sampler.batchSize!, existing: Set(history.map(\.configuration)))
       for c in round {
         var r = TrialResult(
-          id: history.count + 2, isBenchmark: false, sampler: sampler.name, status: .done, config: c.values, target: c.target,
+          id: history.count + 2, isBenchmark: false, sampler: sampler.name, status: .done, config: c.values,
+          target: c.target,
           mmcAgainst: "benchmark", beatsBenchmark: false, perEraCorr: [:])
         r.validationSharpe = score(c)
         r.testSharpe = -score(c)  // the test fold must never decide a promotion

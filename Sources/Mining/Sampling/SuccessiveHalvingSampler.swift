@@ -59,10 +59,14 @@ public struct SuccessiveHalvingSampler: ConfigurationSampler {
   public var name: String { mode.rawValue }
   public var observesResults: Bool { true }
   /// The largest rung: no round proposes more.
-  public var batchSize: Int? { (0...maxBracket).map { Self.rungs(bracket: $0, maxBracket: maxBracket, eta: eta)[0].count }.max() }
+  public var batchSize: Int? {
+    (0...maxBracket).map { Self.rungs(bracket: $0, maxBracket: maxBracket, eta: eta)[0].count }.max()
+  }
 
   /// - Throws: when η < 2 or the minimum fidelity is not in (0, 1].
-  public init(base: any ConfigurationSampler, mode: Mode, eta: Int = 3, minimumFidelity: Double = 1.0 / 9, reward: TrialReward)
+  public init(
+    base: any ConfigurationSampler, mode: Mode, eta: Int = 3, minimumFidelity: Double = 1.0 / 9, reward: TrialReward
+  )
     throws
   {
     guard eta >= 2 else { throw MiningError("--eta \(eta): expected an integer ≥ 2") }
@@ -82,7 +86,9 @@ public struct SuccessiveHalvingSampler: ConfigurationSampler {
   public static func rungs(bracket s: Int, maxBracket: Int, eta: Int) -> [Rung] {
     let e = Double(eta)
     let n = Int((Double(maxBracket + 1) / Double(s + 1) * pow(e, Double(s))).rounded(.up))
-    return (0...s).map { i in Rung(count: max(1, Int(Double(n) / pow(e, Double(i)))), fidelity: 1 / pow(e, Double(s - i))) }
+    return (0...s).map { i in
+      Rung(count: max(1, Int(Double(n) / pow(e, Double(i)))), fidelity: 1 / pow(e, Double(s - i)))
+    }
   }
 
   /// The bracket the `k`-th started bracket (from 0) is.
@@ -97,7 +103,11 @@ public struct SuccessiveHalvingSampler: ConfigurationSampler {
 
   public mutating func propose(_ count: Int, existing: Set<TrialConfiguration>) -> [TrialConfiguration] {
     if schedule.members.isEmpty || schedule.finished.allSatisfy({ $0 }) {
-      if !schedule.members.isEmpty && schedule.rung + 1 < currentRungs.count { promote() } else { startBracket(existing) }
+      if !schedule.members.isEmpty && schedule.rung + 1 < currentRungs.count {
+        promote()
+      } else {
+        startBracket(existing)
+      }
     }
     let stored = Fidelities(existing)
     return Array(schedule.members.filter { !stored.contains($0) }.prefix(count))
@@ -120,7 +130,8 @@ public struct SuccessiveHalvingSampler: ConfigurationSampler {
       guard highest[key]?.result.id == e.result.id else { return nil }
       return StudyHistory.Entry(configuration: key, result: e.result)
     }
-    try base.observe(StudyHistory(finished: entries, benchmark: history.benchmark, loadPredictions: history.loadPredictions))
+    try base.observe(
+      StudyHistory(finished: entries, benchmark: history.benchmark, loadPredictions: history.loadPredictions))
   }
 
   public func savedState() -> [UInt8]? {
