@@ -57,7 +57,7 @@ import Testing
       try study.export(trials: [cheap.id], dataset: dataset, directory: dir.file("ensemble"), threads: 1, log: { _ in })
     } throws: { error in
       "\(error)"
-        == "trial \(cheap.id) of \(study.store.location) is a cheap evaluation at fidelity \(cheap.fidelity), not a model; export fidelity 1 trials"
+        == "trial \(cheap.id) of \(study.store.location) is a cheap evaluation at fidelity \(cheap.fidelity), not a model; choose fidelity 1 trials"
     }
   }
 

@@ -60,6 +60,18 @@ public final class Study: Sendable {
     return allFidelities ? all : all.filter { $0.fidelity == 1 }
   }
 
+  /// Trial `id` of `trials` (the study's) as a model to refit: it must exist and be at fidelity 1.
+  func model(_ id: Int, among trials: [StoredTrial]) throws -> StoredTrial {
+    guard let trial = trials.first(where: { $0.id == id }) else {
+      throw MiningError("\(store.location) has no trial \(id) (trials are 1…\(trials.count))")
+    }
+    guard trial.configuration.fidelity == 1 else {
+      throw MiningError(
+        "trial \(id) of \(store.location) is a cheap evaluation at fidelity \(trial.configuration.fidelity), not a model; choose fidelity 1 trials")
+    }
+    return trial
+  }
+
   /// A trial's out-of-fold predictions over every split, in split order; nil until all are done.
   public func outOfFoldPredictions(trial: Int) throws -> [Float]? {
     try store.outOfFoldPredictions(trial: trial, splitCount: layout.splits.count)
