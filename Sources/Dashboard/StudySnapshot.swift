@@ -10,7 +10,7 @@ public struct StudySnapshot: Sendable {
   public let progress: StudyProgress
   public let runs: [SplitRun]
   public let trials: [StoredTrial]
-  /// One per trial, in trial order (`TrialResults.compute`).
+  /// One per full-fidelity trial, in trial order (`Study.results`).
   public let results: [TrialResult]
   public let holdout: [HoldoutScore]
   public let rate: MiningRate
@@ -26,10 +26,10 @@ public struct StudySnapshot: Sendable {
   /// The finished results.
   public var done: [TrialResult] { results.filter { $0.status == .done } }
 
-  /// The trial and its result, if the study has trial `id`.
+  /// The trial and its result, if the study has trial `id` and it is a model (fidelity 1, as `results` holds).
   public func trial(_ id: Int) -> (StoredTrial, TrialResult)? {
-    guard let i = trials.firstIndex(where: { $0.id == id }) else { return nil }
-    return (trials[i], results[i])
+    guard let trial = trials.first(where: { $0.id == id }), let result = results.first(where: { $0.id == id }) else { return nil }
+    return (trial, result)
   }
 }
 

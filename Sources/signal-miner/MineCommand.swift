@@ -35,7 +35,17 @@ struct MineCommand: AsyncParsableCommand {
     name: .customLong("diversity-pool"),
     help: "gfn: draw this many policy candidates per proposal and evaluate those whose predictions look least like the best 20 so far by whole Sharpe (1: off).")
   var diversityPool = 1
-  @Option(help: "Configurations to sample (besides the benchmark).") var trials = 100
+  @Option(
+    help: "Multi-fidelity over --sampler's proposals: none, halving (successive halving) or hyperband (brackets of several starting fidelities); cheap trials train fewer trees at a higher learning rate.")
+  var pruner = "none"
+  @Option(help: "halving/hyperband: keep the best 1/eta of each rung for the next fidelity.") var eta = 3
+  @Option(name: .customLong("min-fidelity"), help: "halving/hyperband: the lowest fidelity (rungs at eta^-i down to it).")
+  var minFidelity = 1.0 / 9
+  @Option(help: "Configurations to sample (besides the benchmark), every fidelity counted.") var trials = 100
+  @Option(
+    name: .customLong("cpu-budget"),
+    help: "Stop proposing once the study's split runs have trained this many seconds in all (what is proposed is finished); give it again when resuming.")
+  var cpuBudget: Double?
   @Option(help: "Splits trained at the same time.") var jobs = 1
   @Option(name: .customLong("threads-per-job"), help: "Threads per job (default: cores / jobs).") var threadsPerJob: Int?
   @Option(help: "TimeSeriesSplit n_splits over the eras.") var splits = 2
@@ -51,6 +61,11 @@ struct MineCommand: AsyncParsableCommand {
 
   func validate() throws {
     if sealedEras != nil && sealedFrom != nil { throw ValidationError("give --sealed-eras or --sealed-from, not both") }
+    // Checked again by SuccessiveHalvingSampler; here so a typo fails before the data is read.
+    guard eta >= 2 else { throw ValidationError("--eta \(eta): expected an integer ≥ 2") }
+    guard TrialConfiguration.isValidFidelity(minFidelity) else {
+      throw ValidationError("--min-fidelity \(minFidelity): expected a number in (0, 1]")
+    }
   }
 
   func run() async throws {
@@ -58,6 +73,9 @@ struct MineCommand: AsyncParsableCommand {
     guard batch >= 1 else { throw MiningError("--batch \(batch): expected at least 1") }
     guard diversityPool >= 1 else { throw MiningError("--diversity-pool \(diversityPool): expected at least 1") }
     guard jobs >= 1 else { throw MiningError("--jobs \(jobs): expected at least 1") }
+    if let cpuBudget, !(cpuBudget.isFinite && cpuBudget > 0) {
+      throw MiningError("--cpu-budget \(cpuBudget): expected a number of seconds > 0")
+    }
     let dataset = try data.load().dataset
     let fixed = try BenchmarkPresets.parse(benchmark)
     let searchSpace = try SearchSpace.load(space, availableTargets: dataset.targetNames)
@@ -73,11 +91,12 @@ struct MineCommand: AsyncParsableCommand {
       study, dataset: dataset, files: data.paths, splits: try TimeSeriesSplit(nSplits: splits, gap: gap).splits(eras: eras),
       benchmark: TrialConfiguration(values: fixed, target: mainTarget), sealedEras: sealed)
     signal(SIGINT) { _ in interruptRequested = true }
-    let progress = ProgressPrinter(tracker: try ProgressTracker(study: store))
+    let progress = ProgressPrinter(tracker: try ProgressTracker(study: store, cpuBudget: cpuBudget))
     progress.report()
     let stopped = try store.optimize(
       dataset: dataset, sampler: &chosen,
-      budget: MiningBudget(trials: trials, jobs: jobs, threadsPerJob: threadsPerJob ?? max(1, data.threads / jobs)),
+      budget: MiningBudget(
+        trials: trials, jobs: jobs, threadsPerJob: threadsPerJob ?? max(1, data.threads / jobs), cpuSeconds: cpuBudget),
       shouldStop: { interruptRequested }, onSplitFinished: { _ in progress.report() })
     progress.finish(interrupted: stopped)
     if stopped { throw ExitCode(130) }
@@ -86,6 +105,9 @@ struct MineCommand: AsyncParsableCommand {
   /// The gfn reward the options describe (checked even for uniform, so a typo is caught before a long run).
   func trialReward() throws -> TrialReward {
     guard ["uniform", "gfn", "tpe"].contains(sampler) else { throw MiningError("--sampler \(sampler): expected uniform, gfn or tpe") }
+    guard pruner == "none" || SuccessiveHalvingSampler.Mode(rawValue: pruner) != nil else {
+      throw MiningError("--pruner \(pruner): expected none, halving or hyperband")
+    }
     guard let kind = TrialReward.Kind(rawValue: reward) else { throw MiningError("--reward \(reward): expected sharpe, corr, mmc or beat") }
     guard let period = TrialReward.Period(rawValue: rewardPeriod) else {
       throw MiningError("--reward-period \(rewardPeriod): expected validation or whole")
@@ -96,7 +118,14 @@ struct MineCommand: AsyncParsableCommand {
     return TrialReward(kind: kind, period: period, uniqueness: uniqueness, cap: rewardCap)
   }
 
+  /// `--sampler`, wrapped in successive halving or Hyperband when `--pruner` asks.
   func makeSampler(_ space: SearchSpace, fixed: [String: Double], reward: TrialReward) throws -> any ConfigurationSampler {
+    let base = try makeBaseSampler(space, fixed: fixed, reward: reward)
+    guard let mode = SuccessiveHalvingSampler.Mode(rawValue: pruner) else { return base }
+    return try SuccessiveHalvingSampler(base: base, mode: mode, eta: eta, minimumFidelity: minFidelity, reward: reward)
+  }
+
+  func makeBaseSampler(_ space: SearchSpace, fixed: [String: Double], reward: TrialReward) throws -> any ConfigurationSampler {
     if sampler == "uniform" { return UniformSampler(space: space, fixed: fixed, seed: seed) }
     if sampler == "tpe" { return TPESampler(space: space, fixed: fixed, reward: reward, seed: seed, batch: batch) }
     return try GFlowNetSampler(
@@ -135,18 +164,22 @@ struct ProgressCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(commandName: "progress", abstract: "Show a study's progress.")
   @Option(help: "The study: a SQLite file or postgresql://user@host:5432/db?study=name.") var study: String
   @Flag(help: "One JSON object.") var json = false
+  @Option(name: .customLong("cpu-budget"), help: "The mining's --cpu-budget, to show the seconds trained against it.")
+  var cpuBudget: Double?
 
   func run() async throws {
     let p = try Study.open(study).store.progress()
     if json {
-      let object: [String: Any] = [
+      var object: [String: Any] = [
         "done": p.done, "total": p.total, "splits_done": p.splitsDone, "splits_total": p.splitsTotal,
         "running": p.running, "seconds_trained": p.secondsTrained,
       ]
+      if let cpuBudget { object["cpu_budget"] = cpuBudget }
       print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
     } else {
       print(String(format: "Progress: %d/%d trials (%.2f%%), %d/%d splits, %d running", p.done, p.total,
-                   p.total == 0 ? 0 : 100 * Double(p.done) / Double(p.total), p.splitsDone, p.splitsTotal, p.running))
+                   p.total == 0 ? 0 : 100 * Double(p.done) / Double(p.total), p.splitsDone, p.splitsTotal, p.running)
+            + (cpuBudget.map { String(format: ", %.0f/%.0f s trained", p.secondsTrained, $0) } ?? ""))
     }
   }
 }
@@ -161,6 +194,10 @@ struct ResultsCommand: AsyncParsableCommand {
   @Option(help: "At most this many rows.") var limit: Int?
   @Flag(help: "JSON array.") var json = false
   @Flag(help: "CSV.") var csv = false
+  @Flag(
+    name: .customLong("all-fidelities"),
+    help: "Also the cheap evaluations of --pruner halving/hyperband (fidelity < 1, marked; never beaters).")
+  var allFidelities = false
   @Option(name: .customLong("meta-model"), help: "Meta-model predictions by id (e.g. meta_model.parquet): MMC against them instead of the benchmark.")
   var metaModel: String?
   @Option(name: .customLong("meta-column"), help: "The meta-model column (default numerai_meta_model or the only one).")
@@ -173,7 +210,8 @@ struct ResultsCommand: AsyncParsableCommand {
   func run() async throws {
     let store = try Study.open(study)
     let key = try TrialResultTable.score(named: sort, option: "--sort")
-    var table = TrialResultTable(try store.results(metaModel: try metaModel.map { try metaModelValues($0, store) }))
+    var table = TrialResultTable(
+      try store.results(metaModel: try metaModel.map { try metaModelValues($0, store) }, allFidelities: allFidelities))
     if betterThanBenchmark { table = table.beatersAndBenchmark() }
     table = table.sorted(by: key).prefix(limit)
     print(json ? try table.json() : csv ? table.csv() : table.text())

@@ -24,14 +24,17 @@ public enum CommandLineTool {
     return "signal-miner"
   }
 
-  /// Runs `signal-miner arguments…` in `directory` and waits for it.
-  public static func run(_ arguments: [String], in directory: String? = nil) throws -> Result {
-    try run(executable: path, arguments, in: directory)
+  /// Runs `signal-miner arguments…` in `directory` and waits for it (with `timeout`: at most that many seconds,
+  /// then it is killed and its status is SIGKILL's).
+  public static func run(_ arguments: [String], in directory: String? = nil, timeout: TimeInterval? = nil) throws -> Result {
+    try run(executable: path, arguments, in: directory, timeout: timeout)
   }
 
   /// Runs any executable and waits for it, reading stdout and stderr concurrently (so a chatty process
-  /// cannot fill one pipe and block).
-  public static func run(executable: String, _ arguments: [String], in directory: String? = nil) throws -> Result {
+  /// cannot fill one pipe and block); with `timeout`, kills it after that many seconds.
+  public static func run(
+    executable: String, _ arguments: [String], in directory: String? = nil, timeout: TimeInterval? = nil
+  ) throws -> Result {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -41,6 +44,11 @@ public enum CommandLineTool {
     process.standardOutput = out
     process.standardError = err
     try process.run()
+    let pid = process.processIdentifier
+    // Cancelled once the process has exited, so the pid is never signalled after it could be reused.
+    let killer = DispatchWorkItem { kill(pid, SIGKILL) }
+    if let timeout { DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer) }
+    defer { killer.cancel() }
     nonisolated(unsafe) var errData = Data()
     let errReader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
     errReader.start()

@@ -40,7 +40,8 @@ extension Study {
   /// eras left out), predicts the sealed eras and scores them, with the rank-averaged ensemble of the trials
   /// when `ensemble`. Opening the sealed eras is this call: nothing else reads their labels. The scores are kept
   /// in the study (for the report), replacing earlier ones of the same names.
-  /// - Throws: when the study has no sealed eras, `dataset` is not the study's data, or a trial is unknown.
+  /// - Throws: when the study has no sealed eras, `dataset` is not the study's data, or a trial is unknown or a
+  ///   cheap evaluation (fidelity < 1).
   public func holdout(trials ids: [Int], dataset: Dataset, ensemble: Bool, threads: Int) throws -> [HoldoutScore] {
     let sealed = layout.sealedEras
     guard !sealed.isEmpty else {
@@ -49,12 +50,7 @@ extension Study {
     try checkIsStudyData(dataset)
     let trials = try store.trials()
     let benchmark = trials.first(where: \.isBenchmark)!
-    let chosen = try ids.map { id in
-      guard let trial = trials.first(where: { $0.id == id }) else {
-        throw MiningError("\(store.location) has no trial \(id) (trials are 1…\(trials.count))")
-      }
-      return trial
-    }
+    let chosen = try ids.map { try model($0, among: trials) }
     let fold = HoldoutFold(dataset: dataset, sealed: sealed, layout: layout)
     let stages = FeatureStages(dataset: dataset)
     let predictions = try ([benchmark] + chosen).map { try fold.predict($0, stages: stages, layout: layout, threads: threads) }

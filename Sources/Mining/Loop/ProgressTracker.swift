@@ -7,11 +7,14 @@ public final class ProgressTracker: Sendable {
   let study: Study
   let start: Date
   let initialSplitsDone: Int
+  /// The mining's `MiningBudget.cpuSeconds`, shown against the seconds trained.
+  let cpuBudget: Double?
   private let best = Mutex<(refreshed: Date, sharpe: Double?, beating: Int)>((.distantPast, nil, 0))
 
-  public init(study: Study, start: Date = Date()) throws {
+  public init(study: Study, start: Date = Date(), cpuBudget: Double? = nil) throws {
     self.study = study
     self.start = start
+    self.cpuBudget = cpuBudget
     initialSplitsDone = try study.store.progress().splitsDone
   }
 
@@ -28,6 +31,7 @@ public final class ProgressTracker: Sendable {
     let text = String(
       format: "%d/%d trials done, %.0f trials/h, ETA %@, best whole Sharpe %@, %d beat the benchmark", p.done, p.total,
       trialsPerHour, eta.isFinite ? Self.duration(eta) : "-", sharpe.map { String(format: "%.3f", $0) } ?? "-", beating)
+      + (cpuBudget.map { String(format: ", %.0f/%.0f s trained", p.secondsTrained, $0) } ?? "")
     return (text, p.done)
   }
 

@@ -55,9 +55,23 @@ public final class Study: Sendable {
     }
   }
 
-  /// Every trial's scores (`TrialResults.compute`).
-  public func results(metaModel: [[Double]]? = nil) throws -> [TrialResult] {
-    try TrialResults.compute(self, metaModel: metaModel)
+  /// The scores (`TrialResults.compute`) of every full-fidelity trial — the models, which rankings, beaters,
+  /// `select`, exports and reports consider — or, with `allFidelities`, of every trial in trial order.
+  public func results(metaModel: [[Double]]? = nil, allFidelities: Bool = false) throws -> [TrialResult] {
+    let all = try TrialResults.compute(self, metaModel: metaModel)
+    return allFidelities ? all : all.filter { $0.fidelity == 1 }
+  }
+
+  /// Trial `id` of `trials` (the study's) as a model to refit: it must exist and be at fidelity 1.
+  func model(_ id: Int, among trials: [StoredTrial]) throws -> StoredTrial {
+    guard let trial = trials.first(where: { $0.id == id }) else {
+      throw MiningError("\(store.location) has no trial \(id) (trials are 1…\(trials.count))")
+    }
+    guard trial.configuration.fidelity == 1 else {
+      throw MiningError(
+        "trial \(id) of \(store.location) is a cheap evaluation at fidelity \(trial.configuration.fidelity), not a model; choose fidelity 1 trials")
+    }
+    return trial
   }
 
   /// A trial's out-of-fold predictions over every split, in split order; nil until all are done.

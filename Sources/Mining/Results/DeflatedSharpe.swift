@@ -43,10 +43,12 @@ public enum DeflatedSharpe {
 }
 
 extension TrialResults {
-  /// Each finished trial's deflated Sharpe (whole period, per-era corr; N = the finished trials, V = the sample
-  /// variance of their whole Sharpe) and the worse of its two folds' Sharpe.
+  /// Each finished full-fidelity trial's deflated Sharpe (whole period, per-era corr; N = those trials, V = the
+  /// sample variance of their whole Sharpe) and the worse of its two folds' Sharpe.
   static func markSelectionScores(_ results: inout [TrialResult]) {
-    let finished = results.indices.filter { !results[$0].isBenchmark && results[$0].wholeSharpe != nil }
+    let finished = results.indices.filter {
+      !results[$0].isBenchmark && results[$0].fidelity == 1 && results[$0].wholeSharpe != nil
+    }
     let sharpes = finished.map { results[$0].wholeSharpe! }
     let mean = sharpes.reduce(0, +) / Double(max(1, sharpes.count))
     let variance = sharpes.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(1, sharpes.count - 1))

@@ -59,10 +59,16 @@ public struct TrialResultTable: Sendable {
     "whole_max_drawdown", "whole_pearson", "whole_mmc", "benchmark_correlation", "beats_benchmark",
   ]
 
+  /// The printed columns, and `fidelity` after `id` when a row is a cheap evaluation (fidelity < 1).
+  var columns: [String] {
+    rows.allSatisfy({ $0.fidelity == 1 }) ? Self.printedColumns : [Self.printedColumns[0], "fidelity"] + Self.printedColumns.dropFirst()
+  }
+
   /// One printed cell.
   public static func cell(_ column: String, of r: TrialResult) -> String {
     switch column {
     case "id": return String(r.id)
+    case "fidelity": return String(format: "%.4g", r.fidelity)
     case "is_benchmark": return r.isBenchmark ? "yes" : "no"
     case "beats_benchmark": return r.beatsBenchmark ? "yes" : "no"
     case "status": return r.status.rawValue
@@ -81,20 +87,22 @@ public struct TrialResultTable: Sendable {
 
   /// The rows as CSV: the printed columns, then the configuration.
   public func csv() -> String {
-    var lines = [(Self.printedColumns + ["config"]).joined(separator: ",")]
+    let columns = columns
+    var lines = [(columns + ["config"]).joined(separator: ",")]
     for r in rows {
       let config = (r.config.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.number($0.value))" }
         + r.pipeline.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(separator: " ")
-      lines.append((Self.printedColumns.map { Self.cell($0, of: r) } + ["\"\(config)\""]).joined(separator: ","))
+      lines.append((columns.map { Self.cell($0, of: r) } + ["\"\(config)\""]).joined(separator: ","))
     }
     return lines.joined(separator: "\n")
   }
 
   /// The rows as an aligned text table.
   public func text() -> String {
-    let widths = Self.printedColumns.map { max(8, min($0.count, 14)) }
+    let columns = columns
+    let widths = columns.map { max(8, min($0.count, 14)) }
     func line(_ cells: [String]) -> String { zip(cells, widths).map { pad($0, $1) }.joined(separator: " ") }
-    return ([line(Self.printedColumns)] + rows.map { r in line(Self.printedColumns.map { Self.cell($0, of: r) }) })
+    return ([line(columns)] + rows.map { r in line(columns.map { Self.cell($0, of: r) }) })
       .joined(separator: "\n")
   }
 

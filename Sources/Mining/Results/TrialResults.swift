@@ -43,13 +43,16 @@ public struct TrialResult: Sendable, Encodable, Equatable {
   public var perEraCorr: [String: Double]
   /// The pipeline dimensions that are not the default (`features`, `augment`); left out of JSON when empty.
   public var pipeline: [String: String] = [:]
+  /// The configuration's fidelity (`TrialConfiguration.fidelity`); left out of JSON when 1. Trials below 1
+  /// are cheap evaluations for successive halving: never beaters, left out of `Study.results` unless asked.
+  public var fidelity: Double = 1
 
   enum CodingKeys: String, CodingKey {
     case id, isBenchmark, sampler, status, config, target, validationCorr, validationSharpe, validationMaxDrawdown
     case validationPearson, validationMmc, testCorr, testSharpe, testMaxDrawdown, testPearson, testMmc, wholeCorr
     case wholeSharpe, wholeMaxDrawdown, wholePearson, wholePearsonSharpe, wholeMmc, benchmarkCorrelation, deflatedSharpe
     case worseFoldSharpe, mmcAgainst
-    case beatsBenchmark, perEraCorr, pipeline
+    case beatsBenchmark, perEraCorr, pipeline, fidelity
   }
 }
 
@@ -80,6 +83,7 @@ public enum TrialResults {
         mmcAgainst: metaModel == nil ? "benchmark" : "meta_model", beatsBenchmark: false, perEraCorr: [:])
       if trial.configuration.features != FeatureTransforms.identity { r.pipeline["features"] = trial.configuration.features }
       if trial.configuration.augment != TrialConfiguration.noAugmentation { r.pipeline["augment"] = trial.configuration.augment }
+      r.fidelity = trial.configuration.fidelity
       if let predictions = try load(trial.id) {
         scorer.score(predictions, into: &r)
         kept?.keep(r)
@@ -98,10 +102,10 @@ public enum TrialResults {
     return Set(done.filter { $0.value == study.layout.splits.count }.keys)
   }
 
-  /// Flags the trials whose whole-period corr and Sharpe both exceed the benchmark's.
+  /// Flags the full-fidelity trials whose whole-period corr and Sharpe both exceed the benchmark's.
   static func markBenchmarkBeaters(_ results: inout [TrialResult]) {
     guard let b = results.first(where: { $0.isBenchmark }), let bc = b.wholeCorr, let bs = b.wholeSharpe else { return }
-    for i in results.indices where !results[i].isBenchmark {
+    for i in results.indices where !results[i].isBenchmark && results[i].fidelity == 1 {
       if let c = results[i].wholeCorr, let s = results[i].wholeSharpe { results[i].beatsBenchmark = c > bc && s > bs }
     }
   }
@@ -231,6 +235,7 @@ extension TrialResult {
     try c.encode(beatsBenchmark, forKey: .beatsBenchmark)
     if !perEraCorr.isEmpty { try c.encode(perEraCorr, forKey: .perEraCorr) }
     if !pipeline.isEmpty { try c.encode(pipeline, forKey: .pipeline) }
+    if fidelity != 1 { try c.encode(fidelity, forKey: .fidelity) }
   }
 }
 

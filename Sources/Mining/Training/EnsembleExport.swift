@@ -18,9 +18,7 @@ extension Study {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     var members: [Ensemble.Member] = []
     for id in ids {
-      guard let trial = trials.first(where: { $0.id == id }) else {
-        throw MiningError("\(store.location) has no trial \(id) (trials are 1…\(trials.count))")
-      }
+      let trial = try model(id, among: trials)
       let stage = try stages.stage(trial.configuration.features)
       let trainer = try ModelTrainers.trainer(trial.engine, base: layout.benchmarkParameters)
       let checked = try checkReproduces(trial, trainer: trainer, dataset: stage.dataset, threads: threads)
