@@ -4,12 +4,18 @@ import NumeraiData
 import Synchronization
 
 /// Reads a study for the pages: progress and split runs on every call (cheap counts), the scored results only
-/// when the count of finished splits or of trials changed since the last call (scoring is the expensive part).
+/// when the count of finished splits or of trials changed since the last call (scoring is the expensive part) —
+/// and, while a study is mined and changes between any two requests, at most once per rest: the larger of
+/// `minimumRest` and ten times the last scoring's duration, so the server takes no more than a tenth of a core
+/// from the miners however often pages are loaded (the scores shown are then at most that old).
 public final class StudyCache: Sendable {
   public let study: Study
   let location: String
+  let minimumRest: TimeInterval
   private struct Scored {
     var key: [Int]
+    var at: Date
+    var rest: TimeInterval
     var trials: [StoredTrial]
     var results: [TrialResult]
     var holdout: [HoldoutScore]
@@ -24,9 +30,10 @@ public final class StudyCache: Sendable {
   }
   private let state = Mutex(State())
 
-  public init(study: Study, location: String) {
+  public init(study: Study, location: String, minimumRest: TimeInterval = 2) {
     self.study = study
     self.location = location
+    self.minimumRest = minimumRest
   }
 
   /// How many times the results were scored (for tests of the cache).
@@ -38,10 +45,14 @@ public final class StudyCache: Sendable {
     let runs = try study.store.splitRuns()
     let key = [progress.splitsDone, progress.total]
     return try state.withLock { state in
-      if state.scored?.key != key {
-        state.scored = Scored(
-          key: key, trials: try study.store.trials(), results: try study.results(),
-          holdout: try study.store.holdoutScores())
+      let keepScores = state.scored.map { $0.key == key || now.timeIntervalSince($0.at) < $0.rest } ?? false
+      if !keepScores {
+        let start = Date()
+        let trials = try study.store.trials()
+        let results = try study.results()
+        let holdout = try study.store.holdoutScores()
+        let rest = max(minimumRest, 10 * Date().timeIntervalSince(start))
+        state.scored = Scored(key: key, at: now, rest: rest, trials: trials, results: results, holdout: holdout)
         state.computations += 1
       }
       observe(&state, now: now, splitsDone: progress.splitsDone)
