@@ -10,16 +10,20 @@ import Testing
 
 /// The overview's miners come from the running split runs' owners and leases.
 @Suite struct MinersTests {
-  @Test func aClaimedRunShowsItsMinerTrialAndHeartbeat() async throws {
-    let dir = try TemporaryDirectory()
-    defer { dir.remove() }
+  /// A new study on 30 synthetic eras (2 splits, gap 2), nothing trained.
+  static func tinyStudy(at path: String) throws -> Study {
     let dataset = try SyntheticNumerai(
       .init(eras: 30, rowsPerEra: 20, features: 4, targets: 1, seed: 1, validationEras: 5)
     ).train
-    let study = try Study.create(
-      dir.file("m.sqlite"), dataset: dataset, files: ["synthetic"],
-      splits: try TimeSeriesSplit(nSplits: 2, gap: 2).splits(eras: dataset.eras),
+    return try Study.create(
+      path, dataset: dataset, files: ["synthetic"], splits: try TimeSeriesSplit(nSplits: 2, gap: 2).splits(eras: dataset.eras),
       benchmark: TrialConfiguration(values: BenchmarkPresets.example, target: "target"))
+  }
+
+  @Test func aClaimedRunShowsItsMinerTrialAndHeartbeat() async throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let study = try Self.tinyStudy(at: dir.file("m.sqlite"))
     let claimedFrom = Date().timeIntervalSince1970
     let claim = try #require(try study.store.claim(for: StudyWorker(host: "rig-7", pid: 4242), lease: 120))
     let claimedUntil = Date().timeIntervalSince1970

@@ -1,8 +1,6 @@
 import Dashboard
 import Foundation
 import Mining
-import Scoring
-import NumeraiData
 import TestSupport
 import Testing
 
@@ -12,13 +10,7 @@ import Testing
   @Test func aChangingStudyIsRescoredAtMostOncePerRest() throws {
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
-    let dataset = try SyntheticNumerai(
-      .init(eras: 30, rowsPerEra: 20, features: 4, targets: 1, seed: 1, validationEras: 5)
-    ).train
-    let study = try Study.create(
-      dir.file("s.sqlite"), dataset: dataset, files: ["synthetic"],
-      splits: try TimeSeriesSplit(nSplits: 2, gap: 2).splits(eras: dataset.eras),
-      benchmark: TrialConfiguration(values: BenchmarkPresets.example, target: "target"))
+    let study = try MinersTests.tinyStudy(at: dir.file("s.sqlite"))
     let cache = StudyCache(study: study, location: dir.file("s.sqlite"), minimumRest: 60)
     let rows = study.layout.splitTargets.map { $0.labels.count }
     func finishSplit() throws {

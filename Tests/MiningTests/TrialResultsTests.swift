@@ -9,12 +9,8 @@ import Testing
 
 /// Results from a hand-made study whose scores are known.
 @Suite struct TrialResultsTests {
-  /// One split, two labelled eras of four rows. The benchmark predicts the labels' order; the trial predicts a
-  /// constant in era "0001" (no correlation: the era is left out, as pandas' mean leaves NaN out) and the labels'
-  /// order in era "0002".
-  @Test func eraWithConstantPredictionsIsLeftOutAndResultsStayEncodable() throws {
-    let dir = try TemporaryDirectory()
-    defer { dir.remove() }
+  /// A study of one split over two labelled eras of four rows (`labels`), the benchmark stored, nothing trained.
+  static func study(_ dir: TemporaryDirectory) throws -> (SQLiteStudyStore, labels: [Float]) {
     let labels: [Float] = [0, 0.25, 0.75, 1, 1, 0.5, 0.25, 0]
     let layout = StudyLayout(
       fingerprint: StudyFingerprint(files: ["x"], rows: 8, eras: 2, features: ["f"]),
@@ -24,6 +20,16 @@ import Testing
     let store = try SQLiteStudyStore.create(
       path: dir.file("s.sqlite"), layout: layout, benchmark: TrialConfiguration(values: ["num_leaves": 15], target: "target"),
       engine: "gbdt")
+    return (store, labels)
+  }
+
+  /// One split, two labelled eras of four rows. The benchmark predicts the labels' order; the trial predicts a
+  /// constant in era "0001" (no correlation: the era is left out, as pandas' mean leaves NaN out) and the labels'
+  /// order in era "0002".
+  @Test func eraWithConstantPredictionsIsLeftOutAndResultsStayEncodable() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let (store, labels) = try Self.study(dir)
     let trial = try store.addTrials(
       [TrialConfiguration(values: ["num_leaves": 4], target: "target")], sampler: "uniform", engine: "gbdt", sampledLimit: 1)[0]
     let me = StudyWorker.current
@@ -52,15 +58,7 @@ import Testing
   @Test func keptScoresEqualFreshScoresWhileTrialsFinish() throws {
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
-    let labels: [Float] = [0, 0.25, 0.75, 1, 1, 0.5, 0.25, 0]
-    let layout = StudyLayout(
-      fingerprint: StudyFingerprint(files: ["x"], rows: 8, eras: 2, features: ["f"]),
-      splits: [EraSplit(trainEras: ["0000"], testEras: ["0001", "0002"])],
-      splitTargets: [SplitTargets(eras: ["0001", "0002"], rowsPerEra: [4, 4], labels: labels, ids: (1...8).map { "n\($0)" })],
-      benchmarkParameters: BoostingParameters(), scoringTarget: "target")
-    let store = try SQLiteStudyStore.create(
-      path: dir.file("s.sqlite"), layout: layout, benchmark: TrialConfiguration(values: ["num_leaves": 15], target: "target"),
-      engine: "gbdt")
+    let (store, labels) = try Self.study(dir)
     let ids = try store.addTrials(
       (2...4).map { TrialConfiguration(values: ["num_leaves": Double($0)], target: "target") }, sampler: "uniform", engine: "gbdt",
       sampledLimit: 3)
