@@ -116,8 +116,10 @@ def measure(binary, study, data_args):
     holdout = lambda ids, *extra: json.loads(run(binary, "holdout", "--study", study, "--trials", ",".join(map(str, ids)), *extra, "--json"))
     top10 = holdout(ranked[:10], "--ensemble")
     ensemble = next(s for s in top10 if s["name"].startswith("ensemble"))
-    chosen = json.loads(run(binary, "select", "--study", study, "--count", 20, "--json"))["trials"]
-    selected = next(s for s in holdout(chosen, "--ensemble") if s["name"].startswith("ensemble"))
+    # `select` fails when no 20 candidates meet its correlation bar (few full-fidelity trials): no such ensemble.
+    picked = subprocess.run([binary, "select", "--study", study, "--count", "20", "--json"], capture_output=True, text=True)
+    chosen = json.loads(picked.stdout)["trials"] if picked.returncode == 0 else None
+    selected = next(s for s in holdout(chosen, "--ensemble") if s["name"].startswith("ensemble")) if chosen else {"sharpe": float("nan")}
     members = [s for s in top10 + holdout(ranked[10:20]) if s["name"].startswith("trial ")]
     return dict(trials=len(rows), benchmark=top10[0]["sharpe"], top10_corr=ensemble["corr"], top10=ensemble["sharpe"],
                 select=selected["sharpe"], beaters=sum(m["beats_benchmark"] for m in members),
