@@ -53,7 +53,7 @@ extension Overview {
       bestWholeSharpe: best?.wholeSharpe, bestTrial: best?.id,
       benchmarkWholeSharpe: done.first(where: \.isBenchmark)?.wholeSharpe,
       beaters: done.filter(\.beatsBenchmark).count, sealedScores: snapshot.holdout.count,
-      miners: Self.miners(snapshot.runs))
+      miners: Self.miners(snapshot.running))
   }
 
   static func miners(_ runs: [SplitRun]) -> [MinerStatus] {

@@ -3,7 +3,8 @@ import Mining
 import NumeraiData
 import Synchronization
 
-/// Reads a study for the pages: progress and split runs on every call (cheap counts), the scored results only
+/// Reads a study for the pages: progress and running split runs on every call (cheap), every split run and the
+/// scored results only
 /// when the count of finished splits or of trials changed since the last call (scoring is the expensive part) —
 /// and, while a study is mined and changes between any two requests, at most once per rest: the larger of
 /// `minimumRest` and ten times the last scoring's duration, so the server takes no more than a tenth of a core
@@ -17,6 +18,7 @@ public final class StudyCache: Sendable {
     var at: Date
     var rest: TimeInterval
     var trials: [StoredTrial]
+    var runs: [SplitRun]
     var results: [TrialResult]
     var holdout: [HoldoutScore]
   }
@@ -42,24 +44,27 @@ public final class StudyCache: Sendable {
   /// The study now.
   public func snapshot(now: Date = Date()) throws -> StudySnapshot {
     let progress = try study.store.progress()
-    let runs = try study.store.splitRuns()
+    let running = try study.store.splitRuns(status: .running)
     let key = [progress.splitsDone, progress.total]
     return try state.withLock { state in
       let keepScores = state.scored.map { $0.key == key || now.timeIntervalSince($0.at) < $0.rest } ?? false
       if !keepScores {
         let start = Date()
         let trials = try study.store.trials()
+        let runs = try study.store.splitRuns()
         let results = try study.results()
         let holdout = try study.store.holdoutScores()
         let rest = max(minimumRest, 10 * Date().timeIntervalSince(start))
-        state.scored = Scored(key: key, at: now, rest: rest, trials: trials, results: results, holdout: holdout)
+        state.scored = Scored(
+          key: key, at: now, rest: rest, trials: trials, runs: runs, results: results, holdout: holdout)
         state.computations += 1
       }
       observe(&state, now: now, splitsDone: progress.splitsDone)
       let scored = state.scored!
       return StudySnapshot(
-        location: location, layout: study.layout, progress: progress, runs: runs, trials: scored.trials,
-        results: scored.results, holdout: scored.holdout, rate: rate(state, progress: progress, runs: runs),
+        location: location, layout: study.layout, progress: progress, running: running, runs: scored.runs,
+        trials: scored.trials, results: scored.results, holdout: scored.holdout,
+        rate: rate(state, progress: progress, runs: scored.runs),
         eras: study.eras)
     }
   }

@@ -1,13 +1,16 @@
 import Foundation
 import Mining
 
-/// What the pages show of a study at one moment: its counts and runs (read on every request) and its scored
-/// results (from `StudyCache`, recomputed only when finished splits or trials were added).
+/// What the pages show of a study at one moment: its counts and running splits (read on every request), its
+/// split runs and scored results (from `StudyCache`, recomputed only when finished splits or trials were added).
 public struct StudySnapshot: Sendable {
   /// The study as the user named it.
   public let location: String
   public let layout: StudyLayout
   public let progress: StudyProgress
+  /// The split runs being trained now.
+  public let running: [SplitRun]
+  /// Every split run as of the last scoring (per-split timings).
   public let runs: [SplitRun]
   public let trials: [StoredTrial]
   /// One per full-fidelity trial, in trial order (`Study.results`).

@@ -265,12 +265,15 @@ public final class PostgresStudyStore: StudyStore {
     return try stored.map { try JSONDecoder().decode(HoldoutScore.self, from: $0) }
   }
 
-  public func splitRuns() throws -> [SplitRun] {
-    try session.run { db in
+  public func splitRuns(status: TrialState?) throws -> [SplitRun] {
+    let every = status == nil
+    let wanted = status?.rawValue ?? ""
+    return try session.run { db in
       try db.rows(
         """
         SELECT trial, split, status, owner, EXTRACT(EPOCH FROM lease_until)::float8, seconds, claims
-        FROM signalminer.split_run WHERE study = \(study) ORDER BY trial, split
+        FROM signalminer.split_run WHERE study = \(study) AND (\(every) OR status = \(wanted))
+        ORDER BY trial, split
         """
       ).map {
         let (trial, split, status, owner, leaseUntil, seconds, claims) = try $0.decode((Int, Int, String, String?, Double?, Double?, Int).self)

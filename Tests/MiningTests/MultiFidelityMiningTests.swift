@@ -1,5 +1,6 @@
 import Foundation
 import NumeraiData
+import Scoring
 import TestSupport
 import Testing
 
@@ -59,6 +60,27 @@ import Testing
       "\(error)"
         == "trial \(cheap.id) of \(study.store.location) is a cheap evaluation at fidelity \(cheap.fidelity), not a model; choose fidelity 1 trials"
     }
+  }
+
+  @Test func holdoutRefusesACheapEvaluationBeforeFittingAnything() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let dataset = try SyntheticNumerai(.init(eras: 45, rowsPerEra: 40, features: 8, targets: 1, seed: 9, validationEras: 5)).train
+    let sealed = try SealedEras.last(8, of: dataset, target: "target")
+    let study = try Study.create(
+      dir.file("s.sqlite"), dataset: dataset, files: ["synthetic"],
+      splits: try TimeSeriesSplit(nSplits: 2, gap: 2).splits(eras: SealedEras.open(dataset.eras, sealed: sealed)),
+      benchmark: TrialConfiguration(values: BenchmarkPresets.example, target: "target"), sealedEras: sealed)
+    let cheap = TrialConfiguration(values: BenchmarkPresets.example, target: "target").at(fidelity: 1.0 / 3)
+    let ids = try study.store.addTrials([cheap], sampler: "halving", engine: "gbdt", sampledLimit: 10)
+    let id = try #require(ids.first)
+    #expect {
+      try study.holdout(trials: [id], dataset: dataset, ensemble: true, threads: 1)
+    } throws: { error in
+      "\(error)"
+        == "trial \(id) of \(study.store.location) is a cheap evaluation at fidelity \(1.0 / 3), not a model; choose fidelity 1 trials"
+    }
+    #expect(try study.store.holdoutScores().isEmpty, "nothing was scored or kept")
   }
 
   @Test func aLowFidelityTrialIsNeverABeater() {

@@ -78,6 +78,22 @@ import Testing
     #expect(c.propose(20, existing: []) != first)
   }
 
+  /// `mine --trials N+1` with the seed that mined N: a fresh sampler replays the N existing draws first and must
+  /// draw past them all (it once gave up after 1,000 attempts, so nothing was added).
+  @Test func aResumedStudyGetsNewConfigurationsPastTheReplayedOnes() {
+    let wide = SearchSpace(
+      parameters: [
+        .init(name: "n_estimators", values: (1...40).map(Double.init), isInteger: true),
+        .init(name: "learning_rate", values: (1...100).map { Double($0) / 100 }, isInteger: false),
+      ], targets: ["target"])
+    var mined = UniformSampler(space: wide, fixed: [:], seed: 7)
+    let existing = Set(mined.propose(3000, existing: []))
+    #expect(existing.count == 3000)
+    var resumed = UniformSampler(space: wide, fixed: [:], seed: 7)
+    let next = resumed.propose(1, existing: existing)
+    #expect(next.count == 1 && !existing.contains(next[0]))
+  }
+
   @Test func configurationsBecomeBoostingParametersOverTheBenchmark() throws {
     let c = TrialConfiguration(values: ["num_leaves": 8, "learning_rate": 0.05], target: "target")
     var base = BoostingParameters()

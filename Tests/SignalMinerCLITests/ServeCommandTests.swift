@@ -30,6 +30,11 @@ import Testing
       Self.wait(seconds: 300) { (Self.progress(study)?.done ?? 0) >= target }, "the miner finishes two more trials")
     let second = try #require(Self.doneCount(try Self.dumpDOM(chromium, url, profile: dir.file("chromium"))))
     #expect(second >= target && second > first, "done went from \(first) to \(second)")
+
+    // Left open 8 s (virtual time), the page's script polls /api/overview and updates the counts in place.
+    let open = try Self.dumpDOM(chromium, url, profile: dir.file("chromium"), extra: ["--virtual-time-budget=8000"])
+    #expect(open.contains("data-live=\""), "the script marked an in-place update")
+    #expect((Self.doneCount(open) ?? 0) >= second, "the updated count did not go back")
   }
 
   @Test func servingBeyondLoopbackNeedsATokenAndAStudy() throws {
@@ -121,13 +126,13 @@ import Testing
     return url
   }
 
-  /// `chromium --headless --dump-dom url`, killed after 90 s.
-  static func dumpDOM(_ chromium: String, _ url: String, profile: String) throws -> String {
+  /// `chromium --headless [extra] --dump-dom url`, killed after 90 s.
+  static func dumpDOM(_ chromium: String, _ url: String, profile: String, extra: [String] = []) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: chromium)
     process.arguments = [
       "--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(profile)", "--dump-dom", url,
-    ]
+    ] + extra
     let out = Pipe()
     process.standardOutput = out
     process.standardError = FileHandle.nullDevice

@@ -65,6 +65,9 @@ public struct StudyStoreContract: Sendable {
     let runs = try store.splitRuns()
     #expect(runs[0].state == .done && runs[0].owner == nil && runs[0].seconds == 2 && runs[0].claims == 1)
     #expect(runs[1].state == .running && runs[1].owner == "host-b:202" && runs[1].leaseUntil != nil)
+    for state in TrialState.allCases {
+      #expect(try store.splitRuns(status: state) == runs.filter { $0.state == state }, "the \(state) runs alone")
+    }
     #expect(try store.progress() == StudyProgress(done: 0, total: 1, splitsDone: 1, splitsTotal: 2, running: 1, secondsTrained: 2))
     #expect(try !store.complete(claim, predictions: [0, 0, 0], seconds: 1), "a done run is never written again")
     #expect(try store.predictions(trial: 1, split: 0) == [0.25, 0.5, 0.75])

@@ -90,7 +90,7 @@ def mine(binary, study, data, sampler, seed, args, space):
         trials += 8
         run(binary, "mine", "--study", study, *[x for d in data for x in ("--data", d)],
             "--space", space.replace(".json", "-pipelines.json") if sampler.endswith("+pipelines") else space,
-            *SAMPLERS[sampler.removesuffix("+pipelines")], "--trials", trials, "--jobs", "2", "--splits", "2", "--gap", "4", "--seed", seed,
+            *SAMPLERS[sampler.removesuffix("+pipelines")], "--trials", trials, "--jobs", args.jobs, "--splits", "2", "--gap", "4", "--seed", seed,
             "--sealed-eras", args.sealed)
         seconds = json.loads(run(binary, "progress", "--study", study, "--json"))["seconds_trained"]
     return seconds
@@ -144,12 +144,13 @@ def main():
     parser.add_argument("--eras", type=int, default=200)
     parser.add_argument("--rows-per-era", type=int, default=300)
     parser.add_argument("--features", type=int, default=40)
+    parser.add_argument("--jobs", type=int, default=2, help="mine --jobs (1 to pin the run to one core with taskset)")
     parser.add_argument("--json", help="also write every run's numbers here")
     args = parser.parse_args()
     samplers = args.samplers.split(",")
     runs = []
     print(f"budget {args.budget:.0f} trained seconds per study, sealed {args.sealed} of {args.eras} eras, "
-          f"{args.rows_per_era} rows/era, {args.features} features, cores {os.cpu_count()}, load {os.getloadavg()[0]:.1f}")
+          f"{args.rows_per_era} rows/era, {args.features} features, jobs {args.jobs}, cores {len(os.sched_getaffinity(0))}, load {os.getloadavg()[0]:.1f}")
     print("generator seed sampler        trials  secs  top10 Sharpe (corr)  select  beaters/20  top20 corr  benchmark")
     with tempfile.TemporaryDirectory() as work:
         space = f"{work}/space.json"

@@ -22,7 +22,7 @@ enum OverviewPage {
     ]
     var body =
       "<div class=\"bar\" title=\"\(o.splitsDone) of \(o.splitsTotal) splits\"><div style=\"width: \(String(format: "%.1f", share * 100))%\"></div></div>"
-    body += "<p class=\"summary\">\(o.splitsDone) of \(o.splitsTotal) split runs finished, \(o.running) running.</p>"
+    body += "<p class=\"summary\" id=\"splits\">\(o.splitsDone) of \(o.splitsTotal) split runs finished, \(o.running) running.</p>"
     body +=
       "<div class=\"cards\">"
       + cards.map { id, label, value in

@@ -2,8 +2,9 @@ import Foundation
 import Report
 
 /// The frame every dashboard page shares: the report's stylesheet, a navigation bar, and a small script that
-/// polls `/api/overview` every 3 s and reloads the page when the study changed (unless trials are being
-/// picked on the leaderboard: then it only says so).
+/// polls `/api/overview` every 3 s, updates the overview's counts in place, and reloads a page whose study
+/// changed once it is `reloadSeconds` old (unless trials are being picked on the leaderboard: then it only
+/// says so).
 enum PageLayout {
   static let sections = [
     ("/", "Overview"), ("/leaderboard", "Leaderboard"), ("/charts", "Charts"), ("/sampler", "Sampler"),
@@ -47,15 +48,36 @@ enum PageLayout {
     #stale { background: #fff8e6; padding: .4em 1em; }
     """
 
+  /// A page that changed is reloaded at most this often; the overview's counts are updated in place meanwhile.
+  static let reloadSeconds = 15
+
   static let script = """
     (function () {
-      var version = document.body.dataset.version, live = document.getElementById('live');
+      var version = document.body.dataset.version, live = document.getElementById('live'), loaded = Date.now();
+      function put(id, text) { var card = document.querySelector('#card-' + id + ' .value'); if (card) card.textContent = text; }
+      function duration(s) {
+        s = Math.floor(s); var two = function (n) { return (n < 10 ? '0' : '') + n; };
+        return s >= 3600 ? Math.floor(s / 3600) + 'h' + two(Math.floor(s % 3600 / 60)) + 'm' : Math.floor(s / 60) + 'm' + two(s % 60) + 's';
+      }
+      function update(o) {
+        if (!document.getElementById('card-done')) return;
+        put('done', o.done + ' / ' + o.total);
+        put('rate', o.trialsPerHour == null ? '–' : o.trialsPerHour.toFixed(1));
+        put('eta', o.etaSeconds == null ? '–' : duration(o.etaSeconds));
+        put('cpu', o.cpuSeconds.toFixed(0) + ' s');
+        var bar = document.querySelector('.bar div');
+        if (bar && o.splitsTotal > 0) bar.style.width = (100 * o.splitsDone / o.splitsTotal).toFixed(1) + '%';
+        var splits = document.getElementById('splits');
+        if (splits) splits.textContent = o.splitsDone + ' of ' + o.splitsTotal + ' split runs finished, ' + o.running + ' running.';
+        document.body.dataset.live = o.splitsDone + '/' + o.total;
+      }
       setInterval(function () {
         fetch('/api/overview', { credentials: 'same-origin' }).then(function (r) {
           if (!r.ok) throw r.status; return r.json();
         }).then(function (o) {
           live.className = ''; live.textContent = 'live';
-          if (o.splitsDone + '/' + o.total === version) return;
+          update(o);
+          if (o.splitsDone + '/' + o.total === version || Date.now() - loaded < \(reloadSeconds * 1000)) return;
           if (document.querySelector('input.pick:checked')) { document.getElementById('stale').hidden = false; }
           else { location.reload(); }
         }).catch(function () { live.className = 'off'; live.textContent = 'offline'; });

@@ -80,6 +80,6 @@ extension Study {
   }
 
   private func hasPendingRuns() throws -> Bool {
-    try store.splitRuns().contains { $0.state == .pending }
+    try !store.splitRuns(status: .pending).isEmpty
   }
 }

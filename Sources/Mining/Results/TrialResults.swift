@@ -98,7 +98,7 @@ public enum TrialResults {
   /// The ids of the trials whose every split run is done.
   private static func finishedTrials(_ study: Study) throws -> Set<Int> {
     var done: [Int: Int] = [:]
-    for run in try study.store.splitRuns() where run.state == .done { done[run.trial, default: 0] += 1 }
+    for run in try study.store.splitRuns(status: .done) { done[run.trial, default: 0] += 1 }
     return Set(done.filter { $0.value == study.layout.splits.count }.keys)
   }
 

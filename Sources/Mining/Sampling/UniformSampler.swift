@@ -20,7 +20,8 @@ public struct UniformSampler: ConfigurationSampler {
     var seen = existing
     var out: [TrialConfiguration] = []
     var attempts = 0
-    while out.count < count, attempts < 1000 * max(count, 1) {
+    // A fresh sampler with a study's seed replays the study's draws before any new one: room for them all.
+    while out.count < count, attempts < 1000 * (max(count, 1) + existing.count) {
       attempts += 1
       var values: [String: Double] = [:]
       for p in space.parameters { values[p.name] = p.values[Int(rng.next() % UInt64(p.values.count))] }

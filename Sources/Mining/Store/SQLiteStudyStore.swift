@@ -241,9 +241,11 @@ public final class SQLiteStudyStore: StudyStore {
     }
   }
 
-  public func splitRuns() throws -> [SplitRun] {
-    try database.read { db in
-      try Row.fetchAll(db, sql: "SELECT trial, split, status, owner, lease_until, seconds, claims FROM split_run ORDER BY trial, split")
+  public func splitRuns(status: TrialState?) throws -> [SplitRun] {
+    let filter = status.map { "WHERE status = '\($0.rawValue)'" } ?? ""
+    return try database.read { db in
+      try Row.fetchAll(
+        db, sql: "SELECT trial, split, status, owner, lease_until, seconds, claims FROM split_run \(filter) ORDER BY trial, split")
         .map { row in
           SplitRun(
             trial: row["trial"], split: row["split"], state: TrialState(rawValue: row["status"]) ?? .pending, owner: row["owner"],

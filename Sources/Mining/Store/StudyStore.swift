@@ -45,13 +45,16 @@ public protocol StudyStore: AnyObject, Sendable {
   func saveHoldoutScores(_ scores: [HoldoutScore]) throws
   /// The sealed-era scores kept so far, by name.
   func holdoutScores() throws -> [HoldoutScore]
-  /// Every split run's state and bookkeeping.
-  func splitRuns() throws -> [SplitRun]
+  /// The split runs in `status` (every run when nil) with their bookkeeping, by trial and split.
+  func splitRuns(status: TrialState?) throws -> [SplitRun]
   /// Counts for `progress`.
   func progress() throws -> StudyProgress
 }
 
 extension StudyStore {
+  /// Every split run's state and bookkeeping.
+  public func splitRuns() throws -> [SplitRun] { try splitRuns(status: nil) }
+
   /// A trial's out-of-fold predictions over all splits, in split order; nil unless every split is done.
   public func outOfFoldPredictions(trial: Int, splitCount: Int) throws -> [Float]? {
     var out: [Float] = []
