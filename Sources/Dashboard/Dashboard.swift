@@ -69,6 +69,9 @@ public enum Dashboard {
     query.descending = parameters["order"] != "asc"
     query.beatersOnly = parameters["beaters"] == "1"
     query.picks = parameters[values: "pick"].compactMap { Int($0) }.sorted()
+    if let rows = parameters["rows"] {
+      query.rows = rows == "all" ? nil : Int(rows).map { max(1, $0) } ?? LeaderboardPage.defaultRows
+    }
     return query
   }
 }

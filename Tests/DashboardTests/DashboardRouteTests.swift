@@ -59,6 +59,16 @@ import Testing
       let (_, picked, _) = try await client.get("/leaderboard?pick=2&pick=4")
       #expect(picked.contains("signal-miner export --study \(fixture.path) --trials 2,4 --out models/ens1"))
       #expect(picked.contains("value=\"2\" checked"))
+      let (_, firstThree, _) = try await client.get("/leaderboard?sort=whole_sharpe&rows=3&pick=\(order.last!)")
+      #expect(firstThree.contains("the first 3 of \(results.count) trials shown"))
+      #expect(firstThree.contains("href=\"/leaderboard?sort=whole_sharpe&amp;order=desc&amp;rows=all\">show all \(results.count)</a>"))
+      #expect(order.prefix(3).allSatisfy { firstThree.contains("<a href=\"/trial/\($0)\">") })
+      #expect(!firstThree.contains("<a href=\"/trial/\(order.last!)\">"), "the lowest is not shown")
+      #expect(
+        firstThree.contains("<input type=\"hidden\" class=\"pick\" name=\"pick\" value=\"\(order.last!)\"/>"),
+        "a ticked trial beyond the rows shown stays ticked")
+      let (_, all, _) = try await client.get("/leaderboard?rows=all")
+      #expect(all.contains("\(results.count) trials shown"))
     }
   }
 

@@ -3,7 +3,8 @@
 #  1. while `mine` keeps adding trials to it, `serve` and wrk (Debian's) on `/` and `/leaderboard`: requests/s,
 #     p50 and p99 latency (wrk --timeout 30s, so slow requests count in the latency instead of as timeouts);
 #  2. mining throughput (trials/min over the next NEW trials of a copy of that study) alone, (a) with the server
-#     polled as a browser does (`/api/overview` and `/` every 3 s) and (b) with the server saturated by wrk on `/`,
+#     polled as an open overview page does (`/api/overview` every 3 s; the page reloads `/` at most every 15 s
+#     while the study changes) and (b) with the server saturated by wrk on `/`,
 #     in alternating rounds (alone, a, b, alone, a, b, …), each pair's ratio and the median ratio.
 # Release build, or the binary in $SIGNALMINER_BIN.
 # Usage: bash bench/serve/run.sh [trials=5000] [wrk seconds=20] [new trials per throughput run=200] [rounds=3]
@@ -74,7 +75,14 @@ done
 stop "$SERVER" "$MINER"
 
 # 2. Mining throughput: NEW more trials on a fresh copy of the study, alone / (a) polled / (b) saturated.
-poll() { while true; do curl -s -o /dev/null "$1api/overview"; curl -s -o /dev/null "$1"; sleep 3; done; }
+poll() {
+  local k=0
+  while true; do
+    curl -s -o /dev/null "$1api/overview"
+    if (( k++ % 5 == 0 )); then curl -s -o /dev/null "$1"; fi
+    sleep 3
+  done
+}
 run() {  # run MODE → prints trials/min
   local study="$WORK/run.sqlite" helper="" t
   rm -f "$study"*; cp "$WORK/base.sqlite" "$study"

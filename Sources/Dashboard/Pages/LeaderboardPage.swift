@@ -2,9 +2,10 @@ import Foundation
 import Mining
 import Report
 
-/// `/leaderboard`: every trial, sortable by any score (`?sort=whole_sharpe&order=desc`), filtered to the
-/// benchmark-beaters (`?beaters=1`); ticked trials (`?pick=3&pick=7`, or live in the page) give the `export`
-/// command to run, beside the `select` command for the same filter.
+/// `/leaderboard`: the trials, sortable by any score (`?sort=whole_sharpe&order=desc`), filtered to the
+/// benchmark-beaters (`?beaters=1`), the first `defaultRows` shown unless `?rows=N` or `?rows=all`; ticked
+/// trials (`?pick=3&pick=7`, or live in the page) give the `export` command to run, beside the `select` command
+/// for the same filter.
 enum LeaderboardPage {
   /// The sortable columns: query name, header, value.
   static let columns: [(key: String, header: String, value: @Sendable (TrialResult) -> Double?)] = [
@@ -24,7 +25,12 @@ enum LeaderboardPage {
     var descending = true
     var beatersOnly = false
     var picks: [Int] = []
+    /// Rows shown (the first after sorting); nil: all.
+    var rows: Int? = LeaderboardPage.defaultRows
   }
+
+  /// Rows a leaderboard shows unless asked for more: a 5,000-trial study's whole table is a 2 MB page.
+  static let defaultRows = 200
 
   static func render(_ snapshot: StudySnapshot, query: Query, studyPath: String) -> String {
     let column = columns.first { $0.key == query.sort } ?? columns[4]
@@ -37,7 +43,15 @@ enum LeaderboardPage {
       default: return a.id < b.id
       }
     }
-    var body = "<p class=\"summary\">\(rows.count) trials shown · "
+    let shown = query.rows.map { Array(rows.prefix($0)) } ?? rows
+    var body = "<p class=\"summary\">"
+    if shown.count < rows.count {
+      var everything = query
+      everything.rows = nil
+      body += "the first \(shown.count) of \(rows.count) trials shown (<a href=\"\(link(everything, beaters: query.beatersOnly))\">show all \(rows.count)</a>) · "
+    } else {
+      body += "\(rows.count) trials shown · "
+    }
     body +=
       query.beatersOnly
       ? "<a href=\"\(link(query, beaters: false))\">show all</a>"
@@ -47,8 +61,13 @@ enum LeaderboardPage {
       "<form method=\"get\" action=\"/leaderboard\"><input type=\"hidden\" name=\"sort\" value=\"\(htmlEscape(column.key))\"/>"
     body += "<input type=\"hidden\" name=\"order\" value=\"\(query.descending ? "desc" : "asc")\"/>"
     if query.beatersOnly { body += "<input type=\"hidden\" name=\"beaters\" value=\"1\"/>" }
+    body += "<input type=\"hidden\" name=\"rows\" value=\"\(query.rows.map(String.init) ?? "all")\"/>"
+    let shownIDs = Set(shown.map(\.id))
+    for id in query.picks where !shownIDs.contains(id) {
+      body += "<input type=\"hidden\" class=\"pick\" name=\"pick\" value=\"\(id)\"/>"
+    }
     body += "<p><button type=\"submit\">Show the export command for the ticked trials</button></p>"
-    body += table(rows, query: query, sortedBy: column.key) + "</form>"
+    body += table(shown, query: query, sortedBy: column.key) + "</form>"
     body += "<script>\(pickScript(studyPath: studyPath))</script>"
     return PageLayout.render(title: "Leaderboard", path: "/leaderboard", snapshot: snapshot, body: body)
   }
@@ -103,7 +122,7 @@ enum LeaderboardPage {
     return """
       document.querySelectorAll('input.pick').forEach(function (box) {
         box.addEventListener('change', function () {
-          var ids = Array.prototype.map.call(document.querySelectorAll('input.pick:checked'), function (b) { return b.value; });
+          var ids = Array.prototype.map.call(document.querySelectorAll('input.pick:checked, input.pick[type=hidden]'), function (b) { return b.value; });
           document.getElementById('export-command').textContent = \(head) + (ids.length ? ids.join(',') : 'TRIALS') + \(tail);
         });
       });
@@ -118,5 +137,6 @@ enum LeaderboardPage {
 
   static func link(_ query: Query, beaters: Bool) -> String {
     "/leaderboard?sort=\(query.sort)&amp;order=\(query.descending ? "desc" : "asc")" + (beaters ? "&amp;beaters=1" : "")
+      + (query.rows == defaultRows ? "" : "&amp;rows=\(query.rows.map(String.init) ?? "all")")
   }
 }
