@@ -69,9 +69,8 @@ struct MineCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let reward = try trialReward()
-    guard batch >= 1 else { throw MiningError("--batch \(batch): expected at least 1") }
-    guard diversityPool >= 1 else { throw MiningError("--diversity-pool \(diversityPool): expected at least 1") }
+    let recipe = samplerRecipe()
+    _ = try recipe.trialReward()
     guard jobs >= 1 else { throw MiningError("--jobs \(jobs): expected at least 1") }
     if let cpuBudget, !(cpuBudget.isFinite && cpuBudget > 0) {
       throw MiningError("--cpu-budget \(cpuBudget): expected a number of seconds > 0")
@@ -79,7 +78,7 @@ struct MineCommand: AsyncParsableCommand {
     let dataset = try data.load().dataset
     let fixed = try BenchmarkPresets.parse(benchmark)
     let searchSpace = try SearchSpace.load(space, availableTargets: dataset.targetNames)
-    var chosen = try makeSampler(searchSpace, fixed: fixed, reward: reward)
+    var chosen = try recipe.make(space: searchSpace, fixed: fixed)
     let mainTarget = dataset.targetNames.contains("target") ? "target" : dataset.targetNames.first ?? "target"
     for warning in try MiningDataCheck.check(dataset, target: mainTarget, source: data.paths.joined(separator: ", ")) {
       Console.warn(warning)
@@ -102,34 +101,13 @@ struct MineCommand: AsyncParsableCommand {
     if stopped { throw ExitCode(130) }
   }
 
-  /// The gfn reward the options describe (checked even for uniform, so a typo is caught before a long run).
-  func trialReward() throws -> TrialReward {
-    guard ["uniform", "gfn", "tpe"].contains(sampler) else { throw MiningError("--sampler \(sampler): expected uniform, gfn or tpe") }
-    guard pruner == "none" || SuccessiveHalvingSampler.Mode(rawValue: pruner) != nil else {
-      throw MiningError("--pruner \(pruner): expected none, halving or hyperband")
-    }
-    guard let kind = TrialReward.Kind(rawValue: reward) else { throw MiningError("--reward \(reward): expected sharpe, corr, mmc or beat") }
-    guard let period = TrialReward.Period(rawValue: rewardPeriod) else {
-      throw MiningError("--reward-period \(rewardPeriod): expected validation or whole")
-    }
-    guard beta.isFinite, beta > 0 else { throw MiningError("--beta \(beta): expected a positive number") }
-    guard uniqueness.isFinite else { throw MiningError("--uniqueness \(uniqueness): expected a number") }
-    if let rewardCap, !rewardCap.isFinite { throw MiningError("--reward-cap \(rewardCap): expected a number") }
-    return TrialReward(kind: kind, period: period, uniqueness: uniqueness, cap: rewardCap)
-  }
-
-  /// `--sampler`, wrapped in successive halving or Hyperband when `--pruner` asks.
-  func makeSampler(_ space: SearchSpace, fixed: [String: Double], reward: TrialReward) throws -> any ConfigurationSampler {
-    let base = try makeBaseSampler(space, fixed: fixed, reward: reward)
-    guard let mode = SuccessiveHalvingSampler.Mode(rawValue: pruner) else { return base }
-    return try SuccessiveHalvingSampler(base: base, mode: mode, eta: eta, minimumFidelity: minFidelity, reward: reward)
-  }
-
-  func makeBaseSampler(_ space: SearchSpace, fixed: [String: Double], reward: TrialReward) throws -> any ConfigurationSampler {
-    if sampler == "uniform" { return UniformSampler(space: space, fixed: fixed, seed: seed) }
-    if sampler == "tpe" { return TPESampler(space: space, fixed: fixed, reward: reward, seed: seed, batch: batch) }
-    return try GFlowNetSampler(
-      space: space, fixed: fixed, beta: beta, seed: seed, reward: reward, batch: batch, diversityPool: diversityPool)
+  /// The sampler the options describe.
+  func samplerRecipe() -> SamplerRecipe {
+    var r = SamplerRecipe()
+    (r.sampler, r.reward, r.rewardPeriod, r.beta, r.batch) = (sampler, reward, rewardPeriod, beta, batch)
+    (r.uniqueness, r.rewardCap, r.diversityPool, r.seed) = (uniqueness, rewardCap, diversityPool, seed)
+    (r.pruner, r.eta, r.minFidelity) = (pruner, eta, minFidelity)
+    return r
   }
 }
 
@@ -220,31 +198,22 @@ struct ResultsCommand: AsyncParsableCommand {
 
 extension ResultsCommand {
   /// The meta model's value for each out-of-fold row of each split (NaN where the file has none).
-  /// - Throws: when the study keeps no ids, or no out-of-fold row has a meta-model value.
+  /// - Throws: when an id repeats, the study keeps no ids, or no out-of-fold row has a meta-model value.
   func metaModelValues(_ path: String, _ store: Study) throws -> [[Double]] {
     let table = try PredictionTable(path: path)
-    let values = try table.column(metaColumn)
+    let column = try table.column(metaColumn)
     var byID: [String: Double] = [:]
     byID.reserveCapacity(table.ids.count)
     for (k, id) in table.ids.enumerated() {
-      guard byID.updateValue(values[k], forKey: id) == nil else {
+      guard byID.updateValue(column[k], forKey: id) == nil else {
         throw DataError(path: path, column: "id", "id '\(id)' appears twice, expected each id once")
       }
     }
-    let splits = store.layout.splitTargets
-    guard splits.allSatisfy({ $0.ids.count == $0.labels.count }) else {
-      throw MiningError("\(study) does not keep its rows' ids (made by an older version); --meta-model needs a new study")
-    }
-    let matched = splits.map { $0.ids.map { byID[$0] ?? .nan } }
-    let found = matched.reduce(0) { $0 + $1.filter { !$0.isNaN }.count }
-    let total = splits.reduce(0) { $0 + $1.ids.count }
-    guard found > 0 else {
-      throw DataError(path: path, "none of the study's \(total) out-of-fold ids has a meta-model value; expected the same ids")
-    }
+    let (values, found, total) = try store.metaModelValues(byID: byID, source: path)
     if found < total {
       FileHandle.standardError.write(Data("note: \(path) covers \(found) of the \(total) out-of-fold rows; MMC uses those\n".utf8))
     }
-    return matched
+    return values
   }
 }
 
