@@ -26,7 +26,9 @@ let package = Package(
     .target(name: "NumeraiData", dependencies: ["Parquet"]),
     .target(name: "Boosting", dependencies: ["NumeraiData"]),
     .target(name: "Scoring", dependencies: ["NumeraiData", .product(name: "RealModule", package: "swift-numerics")]),
-    .target(name: "NeuralNetwork"),
+    // The AVX2/FMA matrix product (C: Swift has no per-function CPU targets), optimised in debug builds too.
+    .target(name: "CMatrixKernel", cSettings: [.unsafeFlags(["-O2"])]),
+    .target(name: "NeuralNetwork", dependencies: ["CMatrixKernel"]),
     .target(name: "GFlowNet", dependencies: ["NeuralNetwork"]),
     .target(name: "Features", dependencies: ["NumeraiData", "NeuralNetwork"]),
     .target(

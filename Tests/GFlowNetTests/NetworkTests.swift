@@ -51,6 +51,32 @@ private func maxRelativeError(_ a: [Double], _ b: [Float]) -> Double {
     #expect(worst < 1e-4 * Double(k))
   }
 
+  /// The threaded product (rows in 4-row tiles over two chunks) equals the same rows taken one at a time (the
+  /// one-row path, one thread) bit for bit: each element is the same sum in the same order.
+  @Test func anyGroupingOfTheRowsGivesTheSameBits() {
+    let (m, n, k) = (262, 264, 64)
+    var rng = RandomSource(seed: 11)
+    let a = (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &rng) }
+    let b = (0..<(k * n)).map { _ in Float.random(in: -1...1, using: &rng) }
+    let c0 = (0..<(m * n)).map { _ in Float.random(in: -1...1, using: &rng) }
+    var whole = c0
+    var byRow = c0
+    a.withUnsafeBufferPointer { ap in
+      b.withUnsafeBufferPointer { bp in
+        whole.withUnsafeMutableBufferPointer { cp in
+          MatrixKernel.multiplyAdd(m: m, n: n, k: k, a: ap.baseAddress!, b: bp.baseAddress!, c: cp.baseAddress!)
+        }
+        byRow.withUnsafeMutableBufferPointer { cp in
+          for i in 0..<m {
+            MatrixKernel.multiplyAdd(
+              m: 1, n: n, k: k, a: ap.baseAddress! + i * k, b: bp.baseAddress!, c: cp.baseAddress! + i * n)
+          }
+        }
+      }
+    }
+    #expect(whole == byRow)
+  }
+
   @Test func transposeSwapsIndices() {
     let rows = 37
     let columns = 45
