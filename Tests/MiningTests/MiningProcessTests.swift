@@ -36,13 +36,20 @@ import Testing
     (try? SQLiteStudyStore.open(path: path).progress().splitsDone) ?? 0
   }
 
+  /// Whether at least `done` splits are finished and the miner holds a claim (so a kill lands mid-split, not in
+  /// the instant between finishing one split and claiming the next).
+  static func midSplit(_ path: String, after done: Int) -> Bool {
+    guard let p = try? SQLiteStudyStore.open(path: path).progress() else { return false }
+    return p.splitsDone >= done && p.running == 1
+  }
+
   @Test func killedMidRunThenResumedLosesNothingAndRepeatsNothing() throws {
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
     let arguments = try Self.prepare(dir, trials: 10)
     let miner = try Self.start(arguments)
     let deadline = Date().addingTimeInterval(120)
-    while Self.splitsDone(dir.file("s.sqlite")) < 4 && miner.isRunning && Date() < deadline { usleep(20_000) }
+    while !Self.midSplit(dir.file("s.sqlite"), after: 4) && miner.isRunning && Date() < deadline { usleep(20_000) }
     #expect(miner.isRunning, "the run must still be going when killed")
     kill(miner.processIdentifier, SIGKILL)
     miner.waitUntilExit()
@@ -76,7 +83,7 @@ import Testing
     defer { dir.remove() }
     let arguments = try Self.prepare(dir, trials: 10)
     let miner = try Self.start(arguments)
-    while Self.splitsDone(dir.file("s.sqlite")) < 2 && miner.isRunning { usleep(20_000) }
+    while !Self.midSplit(dir.file("s.sqlite"), after: 2) && miner.isRunning { usleep(20_000) }
     #expect(miner.isRunning)
     kill(miner.processIdentifier, SIGINT)
     miner.waitUntilExit()
