@@ -40,9 +40,68 @@ public enum DatasetCache {
     return (try? handle.read(upToCount: 8)).map { Array($0) == magic } ?? false
   }
 
+  /// Everything a cache holds except the feature matrix, which `write` takes in batches of columns.
+  public struct Contents {
+    var rows: Int
+    var eras: [String]
+    var eraCounts: [Int]
+    var featureNames: [String]
+    var targetNames: [String]
+    var targets: ColumnMajorMatrix<Float>
+    var ids: StringColumn
+    var dataTypes: StringColumn?
+
+    /// The cache's contents: `targets` and the string columns hold `eraCounts.reduce(0, +)` rows.
+    public init(
+      eras: [String], eraCounts: [Int], featureNames: [String], targetNames: [String], targets: ColumnMajorMatrix<Float>,
+      ids: StringColumn, dataTypes: StringColumn?
+    ) {
+      rows = eraCounts.reduce(0, +)
+      self.eras = eras
+      self.eraCounts = eraCounts
+      self.featureNames = featureNames
+      self.targetNames = targetNames
+      self.targets = targets
+      self.ids = ids
+      self.dataTypes = dataTypes
+    }
+
+    init(_ d: Dataset) {
+      self.init(
+        eras: d.eras, eraCounts: d.eraRanges.map(\.count), featureNames: d.featureNames, targetNames: d.targetNames,
+        targets: d.targets, ids: d.ids, dataTypes: d.dataTypes)
+    }
+  }
+
+  /// Receives the feature matrix of a cache being written, whole columns in order.
+  public struct FeatureColumnsWriter {
+    fileprivate var file: SectionWriter
+    let rows: Int
+    /// Columns written so far.
+    public private(set) var columnsWritten = 0
+
+    /// Writes the next `columns.count / rows` whole columns (column-major).
+    public mutating func append(_ columns: UnsafeBufferPointer<Int8>) throws {
+      precondition(columns.count % max(rows, 1) == 0, "\(columns.count) values are not whole columns of \(rows) rows")
+      try file.write(UnsafeRawBufferPointer(columns))
+      columnsWritten += rows == 0 ? 0 : columns.count / rows
+    }
+  }
+
   /// Writes `dataset` to `path` (through a temporary file, renamed at the end).
   public static func write(_ dataset: Dataset, to path: String) throws {
-    let (header, headerData) = try layout(dataset)
+    try write(Contents(dataset), to: path) { features in
+      try dataset.features.withUnsafeElements { try features.append($0) }
+    }
+  }
+
+  /// Writes a cache whose feature columns `writeFeatures` gives in order, in as many appends as it likes, so the
+  /// matrix need never be in memory at once (through a temporary file, renamed at the end; a failure leaves
+  /// no file).
+  public static func write(
+    _ contents: Contents, to path: String, writeFeatures: (inout FeatureColumnsWriter) throws -> Void
+  ) throws {
+    let (header, headerData) = try layout(contents)
     let temporary = path + ".partial-\(getpid())"
     guard FileManager.default.createFile(atPath: temporary, contents: nil), let out = FileHandle(forWritingAtPath: temporary)
     else { throw DataError(path: path, "cannot create the file") }
@@ -54,11 +113,16 @@ public enum DatasetCache {
       withUnsafeBytes(of: UInt64(headerData.count).littleEndian) { prefix.append(contentsOf: $0) }
       try file.write(prefix + headerData)
       try file.pad(to: header.features)
-      try dataset.features.withUnsafeElements { try file.write(UnsafeRawBufferPointer($0)) }
+      var features = FeatureColumnsWriter(file: file, rows: contents.rows)
+      try writeFeatures(&features)
+      guard features.columnsWritten == contents.featureNames.count else {
+        throw DataError(path: path, "\(features.columnsWritten) feature columns written, expected \(contents.featureNames.count)")
+      }
+      file = features.file
       try file.pad(to: header.targets)
-      try dataset.targets.withUnsafeElements { try file.write(UnsafeRawBufferPointer($0)) }
-      try file.writeStrings(dataset.ids, offsets: header.idOffsets, bytes: header.idBytes)
-      if let dt = dataset.dataTypes {
+      try contents.targets.withUnsafeElements { try file.write(UnsafeRawBufferPointer($0)) }
+      try file.writeStrings(contents.ids, offsets: header.idOffsets, bytes: header.idBytes)
+      if let dt = contents.dataTypes {
         try file.writeStrings(dt, offsets: header.dataTypeOffsets!, bytes: header.dataTypeBytes!)
       }
       try out.close()
@@ -67,44 +131,47 @@ public enum DatasetCache {
     } catch {
       try? out.close()
       try? FileManager.default.removeItem(atPath: temporary)
+      if let error = error as? DataError { throw error }
       throw DataError(path: path, "cannot write the cache (\(error.localizedDescription))")
     }
   }
 
-  /// The header of `dataset`'s cache with every section's offset, and its JSON.
-  private static func layout(_ dataset: Dataset) throws -> (header: Header, json: Data) {
-    let rows = dataset.rowCount
+  /// The header of a cache of `contents` with every section's offset, and its JSON.
+  private static func layout(_ contents: Contents) throws -> (header: Header, json: Data) {
+    let rows = contents.rows
     func align(_ x: Int) -> Int { (x + 63) / 64 * 64 }
     var header = Header(
-      rows: rows, eras: dataset.eras, eraCounts: dataset.eraRanges.map(\.count), featureNames: dataset.featureNames,
-      targetNames: dataset.targetNames, features: 0, targets: 0, idOffsets: 0, idBytes: 0,
-      idByteCount: dataset.ids.bytes.count)
-    if let dt = dataset.dataTypes { header.dataTypeByteCount = dt.bytes.count }
+      rows: rows, eras: contents.eras, eraCounts: contents.eraCounts, featureNames: contents.featureNames,
+      targetNames: contents.targetNames, features: 0, targets: 0, idOffsets: 0, idBytes: 0,
+      idByteCount: contents.ids.bytes.count)
+    if let dt = contents.dataTypes { header.dataTypeByteCount = dt.bytes.count }
     var headerData = Data()
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys  // the same data set always gives the same bytes
     // The header's own length depends on the offsets it holds; iterate until it is stable.
     for _ in 0..<4 {
       var p = align(24 + headerData.count + 64)
       header.features = p
-      p = align(p + dataset.features.byteCount)
+      p = align(p + rows * contents.featureNames.count)
       header.targets = p
-      p = align(p + dataset.targets.byteCount)
+      p = align(p + contents.targets.byteCount)
       header.idOffsets = p
       p = align(p + (rows + 1) * 8)
       header.idBytes = p
-      p = align(p + dataset.ids.bytes.count)
-      if let dt = dataset.dataTypes {
+      p = align(p + contents.ids.bytes.count)
+      if let dt = contents.dataTypes {
         header.dataTypeOffsets = p
         p = align(p + (rows + 1) * 8)
         header.dataTypeBytes = p
         p = align(p + dt.bytes.count)
       }
-      headerData = try JSONEncoder().encode(header)
+      headerData = try encoder.encode(header)
     }
     return (header, headerData)
   }
 
   /// Appends sections to the cache file, tracking the position for padding to section offsets.
-  private struct SectionWriter {
+  fileprivate struct SectionWriter {
     let out: FileHandle
     var position = 0
 

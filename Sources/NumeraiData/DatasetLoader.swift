@@ -52,26 +52,100 @@ public enum DatasetLoader {
       let dataset = try DatasetCache.open(path: paths[0])
       return LoadedDataset(dataset: dataset, warnings: [], missingFeatureValues: dataset.featureNames.map { _ in 0 })
     }
-    let sources = try openSources(paths)
-    let featureNames = try selectFeatures(options.features, in: sources)
-    let targetNames = try selectTargets(options.targets, in: sources)
-    let order = try RowOrder(sources)
-    let features = try readFeatures(featureNames, from: sources, order: order, threads: options.threads)
-    let targets = try readTargets(targetNames, from: sources, order: order)
-    let ids: StringColumn
-    if let found = try gatherStrings("id", from: sources, order: order) {
-      ids = found
-    } else if let s = sources.first(where: { !$0.columnNames.contains("id") }) {
-      throw DataError(path: s.path, "no 'id' column, expected Numerai's row ids")
-    } else {
-      ids = StringColumn()
+    let files = try Files(paths, options: options)
+    var missing = MissingValues(files.sources, features: files.featureNames.count)
+    let features = try ColumnMajorMatrix<Int8>(rowCount: files.order.rowCount, columnCount: files.featureNames.count) { out in
+      try readFeatures(0..<files.featureNames.count, from: files, into: out, threads: options.threads, missing: &missing)
     }
-    let dataTypes = try gatherStrings("data_type", from: sources, order: order)
-    let (eras, ranges) = order.eras()
+    let contents = try files.contents()
+    let (eras, ranges) = files.order.eras()
     let dataset = Dataset(
-      ids: ids, eras: eras, eraRanges: ranges, featureNames: featureNames, features: features.matrix,
-      targetNames: targetNames, targets: targets, dataTypes: dataTypes)
-    return LoadedDataset(dataset: dataset, warnings: features.warnings, missingFeatureValues: features.missing)
+      ids: contents.ids, eras: eras, eraRanges: ranges, featureNames: files.featureNames, features: features,
+      targetNames: files.targetNames, targets: contents.targets, dataTypes: contents.dataTypes)
+    return LoadedDataset(dataset: dataset, warnings: missing.warnings, missingFeatureValues: missing.perColumn)
+  }
+
+  /// Loads `paths` as `load(paths:options:)` would and writes them to the `.smd` cache `out` without holding the
+  /// feature matrix: features are read and written a batch of columns at a time, at most `batchBytes` each.
+  /// Returns the cache, memory-mapped, and the load's warnings.
+  ///
+  /// - Complexity: O(rows × features) time; memory for the targets, ids and one batch.
+  public static func importCache(
+    paths: [String], options: DatasetLoadOptions = .init(), to out: String, batchBytes: Int = 1 << 30
+  ) throws -> LoadedDataset {
+    guard !paths.isEmpty else { throw DataError("no data files given") }
+    let files = try Files(paths, options: options)
+    let rows = files.order.rowCount
+    var missing = MissingValues(files.sources, features: files.featureNames.count)
+    let batchColumns = max(1, batchBytes / max(rows, 1))
+    let buffer = UnsafeMutableBufferPointer<Int8>.allocate(capacity: rows * min(batchColumns, files.featureNames.count))
+    defer { buffer.deallocate() }
+    try DatasetCache.write(try files.contents(), to: out) { writer in
+      for start in stride(from: 0, to: files.featureNames.count, by: batchColumns) {
+        let columns = start..<min(files.featureNames.count, start + batchColumns)
+        let batch = UnsafeMutableBufferPointer(rebasing: buffer[0..<(columns.count * rows)])
+        try readFeatures(columns, from: files, into: batch, threads: options.threads, missing: &missing)
+        try writer.append(UnsafeBufferPointer(batch))
+      }
+    }
+    let dataset = try DatasetCache.open(path: out)
+    return LoadedDataset(dataset: dataset, warnings: missing.warnings, missingFeatureValues: missing.perColumn)
+  }
+
+  /// The opened files, the columns to read and the rows' era order.
+  private struct Files {
+    let sources: [any TableSource]
+    let featureNames: [String]
+    let targetNames: [String]
+    let order: RowOrder
+
+    init(_ paths: [String], options: DatasetLoadOptions) throws {
+      sources = try openSources(paths)
+      featureNames = try selectFeatures(options.features, in: sources)
+      targetNames = try selectTargets(options.targets, in: sources)
+      order = try RowOrder(sources)
+    }
+
+    /// Everything but the features, in era order.
+    func contents() throws -> DatasetCache.Contents {
+      let targets = try readTargets(targetNames, from: sources, order: order)
+      let ids: StringColumn
+      if let found = try gatherStrings("id", from: sources, order: order) {
+        ids = found
+      } else if let s = sources.first(where: { !$0.columnNames.contains("id") }) {
+        throw DataError(path: s.path, "no 'id' column, expected Numerai's row ids")
+      } else {
+        ids = StringColumn()
+      }
+      let dataTypes = try gatherStrings("data_type", from: sources, order: order)
+      let (eras, ranges) = order.eras()
+      return DatasetCache.Contents(
+        eras: eras, eraCounts: ranges.map(\.count), featureNames: featureNames, targetNames: targetNames,
+        targets: targets, ids: ids, dataTypes: dataTypes)
+    }
+  }
+
+  /// NaN feature values replaced by the middle bin, per file and feature column.
+  private struct MissingValues {
+    let paths: [String]
+    var counts: [[Int]]
+
+    init(_ sources: [any TableSource], features: Int) {
+      paths = sources.map(\.path)
+      counts = sources.map { _ in Array(repeating: 0, count: features) }
+    }
+
+    /// Per feature column, over all files.
+    var perColumn: [Int] { counts.dropFirst().reduce(counts[0]) { zip($0, $1).map(+) } }
+
+    /// One line per file that had NaN.
+    var warnings: [String] {
+      zip(paths, counts).compactMap { path, missing in
+        let total = missing.reduce(0, +)
+        guard total > 0 else { return nil }
+        return "\(path): \(total) NaN feature values in \(missing.filter { $0 > 0 }.count) columns treated as the middle bin 2"
+      }
+    }
   }
 
   // MARK: - Files and columns
@@ -128,28 +202,20 @@ public enum DatasetLoader {
 
   // MARK: - Reading in row order
 
-  /// The feature matrix, the NaN count per column and one warning per file that had NaN.
+  /// Reads the feature columns `columns` (of `files.featureNames`) of every file into `out` (column-major,
+  /// `files.order.rowCount` rows each) and counts their NaN values in `missing`.
   private static func readFeatures(
-    _ featureNames: [String], from sources: [any TableSource], order: RowOrder, threads: Int
-  ) throws -> (matrix: ColumnMajorMatrix<Int8>, missing: [Int], warnings: [String]) {
-    var warnings: [String] = []
-    var missingPerColumn = featureNames.map { _ in 0 }
-    let matrix = try ColumnMajorMatrix<Int8>(rowCount: order.rowCount, columnCount: featureNames.count) { out in
-      for (f, source) in sources.enumerated() {
-        let missing =
-          order.isConcatenation
-          ? try readFeaturesInPlace(featureNames, from: source, file: f, order: order, into: out, threads: threads)
-          : try readFeaturesScattered(featureNames, from: source, file: f, order: order, into: out, threads: threads)
-        for j in missing.indices { missingPerColumn[j] += missing[j] }
-        let total = missing.reduce(0, +)
-        if total > 0 {
-          let columns = missing.filter { $0 > 0 }.count
-          warnings.append(
-            "\(source.path): \(total) NaN feature values in \(columns) columns treated as the middle bin 2")
-        }
-      }
+    _ columns: Range<Int>, from files: Files, into out: UnsafeMutableBufferPointer<Int8>, threads: Int,
+    missing: inout MissingValues
+  ) throws {
+    let names = Array(files.featureNames[columns])
+    for (f, source) in files.sources.enumerated() {
+      let counts =
+        files.order.isConcatenation
+        ? try readFeaturesInPlace(names, from: source, file: f, order: files.order, into: out, threads: threads)
+        : try readFeaturesScattered(names, from: source, file: f, order: files.order, into: out, threads: threads)
+      for j in counts.indices { missing.counts[f][columns.lowerBound + j] += counts[j] }
     }
-    return (matrix, missingPerColumn, warnings)
   }
 
   /// Reads file `f`'s features straight into its rows of `out`: its rows follow the previous files' in era order.

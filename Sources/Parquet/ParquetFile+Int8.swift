@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 extension ParquetFile {
   /// Decodes numeric columns straight into a column-major int8 matrix, several columns in parallel.
@@ -49,7 +48,7 @@ extension ParquetFile {
     missing: Int8, threads: Int
   ) throws -> [Int] {
     try checkInt8Readable(indices)
-    let outcomes = ColumnOutcomes(count: indices.count)
+    let outcomes = ColumnOutcomes<Int>(count: indices.count)
     // Column k owns output[k * columnStride ..< k * columnStride + rowCount]; the ranges are disjoint, and
     // each column is decoded by exactly one thread, so no element is written by two threads.
     nonisolated(unsafe) let output = output
@@ -251,40 +250,6 @@ private struct Int8PageWriter {
         replaced += 1
       }
       k += 1
-    }
-  }
-}
-
-// MARK: - Results from the workers
-
-/// Per-column results written by parallel workers (each slot by the one thread that decodes the column), read
-/// after all finish. A failure tells the workers to stop starting new columns.
-private final class ColumnOutcomes: Sendable {
-  private struct State {
-    var slots: [Result<Int, any Error>?]
-    var hasFailure = false
-  }
-  private let state: Mutex<State>
-
-  init(count: Int) { state = Mutex(State(slots: Array(repeating: nil, count: count))) }
-
-  /// Whether some column has failed.
-  var hasFailure: Bool { state.withLock { $0.hasFailure } }
-
-  func set(_ k: Int, _ result: Result<Int, any Error>) {
-    state.withLock { state in
-      state.slots[k] = result
-      if case .failure = result { state.hasFailure = true }
-    }
-  }
-
-  /// The counts in column order, or the first column's error.
-  func values() throws -> [Int] {
-    let slots = state.withLock { $0.slots }
-    for slot in slots { if case .failure(let error)? = slot { throw error } }
-    return slots.map { slot in
-      if case .success(let n)? = slot { return n }
-      return 0
     }
   }
 }

@@ -91,61 +91,50 @@ public struct ParquetWriter: Sendable {
   public func write(
     _ columns: [ParquetWriteColumn], rowCount: Int, to path: String, metadata: [String: String] = [:]
   ) throws {
-    for c in columns where c.count != rowCount {
-      throw ParquetError(path: path, column: c.name, reason: "\(c.count) values given, expected \(rowCount)")
-    }
-    var file: [UInt8] = Array("PAR1".utf8)
-    let rowGroups: [RowGroupInfo]
-    do { rowGroups = try writeRowGroups(columns, rowCount: rowCount, into: &file) } catch let error as CorruptData {
-      throw ParquetError(path: path, reason: error.reason)
-    }
-    let footer = self.footer(columns, rowCount: rowCount, rowGroups: rowGroups, metadata: metadata)
-    file += footer
-    withUnsafeBytes(of: UInt32(footer.count).littleEndian) { file.append(contentsOf: $0) }
-    file += Array("PAR1".utf8)
-    let temporary = path + ".partial-\(getpid())"
-    do {
-      try Data(file).write(to: URL(fileURLWithPath: temporary))
-      if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-      try FileManager.default.moveItem(atPath: temporary, toPath: path)
-    } catch {
-      try? FileManager.default.removeItem(atPath: temporary)
-      throw ParquetError(path: path, reason: "cannot write the file (\(error.localizedDescription))")
-    }
+    let stream = try ParquetStreamWriter(path: path, writer: self)
+    try stream.append(columns, rowCount: rowCount)
+    try stream.finish(metadata: metadata)
   }
 
   // MARK: - Row groups and footer
 
   /// One written row group: its column chunks, rows and total compressed bytes.
-  private struct RowGroupInfo {
+  struct RowGroupInfo {
     var columns: [ChunkInfo]
     var rows: Int
     var bytes: Int
   }
 
-  /// Appends the column chunks of every row group (at least one, even for no rows).
-  private func writeRowGroups(
-    _ columns: [ParquetWriteColumn], rowCount: Int, into file: inout [UInt8]
-  ) throws -> [RowGroupInfo] {
-    var rowGroups: [RowGroupInfo] = []
-    var start = 0
-    repeat {
-      let rows = start..<min(rowCount, start + rowGroupRows)
-      var chunks: [ChunkInfo] = []
-      var total = 0
-      for column in columns {
-        let chunk = try writeChunk(column, rows: rows, fileOffset: file.count, into: &file)
-        total += chunk.compressedSize
-        chunks.append(chunk)
+  /// The bytes of one row group over `rows` of `columns`, to be written at `fileOffset`, and its footer entry.
+  /// The columns are encoded in parallel, each into its own buffer.
+  func rowGroup(
+    _ columns: [ParquetWriteColumn], rows: Range<Int>, fileOffset: Int
+  ) throws -> (bytes: [UInt8], info: RowGroupInfo) {
+    let chunks = ColumnOutcomes<EncodedChunk>(count: columns.count)
+    let threads = max(1, min(ProcessInfo.processInfo.activeProcessorCount, columns.count))
+    DispatchQueue.concurrentPerform(iterations: threads) { t in
+      for c in stride(from: t, to: columns.count, by: threads) {
+        if chunks.hasFailure { return }
+        chunks.set(c, Result {
+          var bytes: [UInt8] = []
+          let info = try writeChunk(columns[c], rows: rows, fileOffset: 0, into: &bytes)
+          return EncodedChunk(bytes: bytes, info: info)
+        })
       }
-      rowGroups.append(RowGroupInfo(columns: chunks, rows: rows.count, bytes: total))
-      start = rows.upperBound
-    } while start < rowCount
-    return rowGroups
+    }
+    var bytes: [UInt8] = []
+    var infos: [ChunkInfo] = []
+    for result in try chunks.values() {
+      var info = result.info
+      info.shift(by: fileOffset + bytes.count)
+      bytes += result.bytes
+      infos.append(info)
+    }
+    return (bytes, RowGroupInfo(columns: infos, rows: rows.count, bytes: infos.reduce(0) { $0 + $1.compressedSize }))
   }
 
   /// The FileMetaData structure: schema, row count, row groups, key-value metadata and the writer's name.
-  private func footer(
+  func footer(
     _ columns: [ParquetWriteColumn], rowCount: Int, rowGroups: [RowGroupInfo], metadata: [String: String]
   ) -> [UInt8] {
     var footer = ThriftCompactWriter()
@@ -196,7 +185,13 @@ public struct ParquetWriter: Sendable {
 
   // MARK: - Column chunks
 
-  struct ChunkInfo {
+  /// One column chunk's bytes, its offsets relative to its own start.
+  struct EncodedChunk: Sendable {
+    var bytes: [UInt8]
+    var info: ChunkInfo
+  }
+
+  struct ChunkInfo: Sendable {
     var name: String
     var physicalType: ParquetPhysicalType
     var encodings: [Int32]
@@ -205,6 +200,13 @@ public struct ParquetWriter: Sendable {
     var dictionaryPageOffset: Int?
     var uncompressedSize: Int
     var compressedSize: Int
+
+    /// Moves the chunk's offsets `delta` bytes later in the file.
+    mutating func shift(by delta: Int) {
+      fileOffset += delta
+      dataPageOffset += delta
+      dictionaryPageOffset = dictionaryPageOffset.map { $0 + delta }
+    }
   }
 
   private static func schemaElement(_ column: ParquetWriteColumn, into w: inout ThriftCompactWriter) {
@@ -266,13 +268,11 @@ public struct ParquetWriter: Sendable {
   private func writeChunk(
     _ column: ParquetWriteColumn, rows: Range<Int>, fileOffset: Int, into file: inout [UInt8]
   ) throws -> ChunkInfo {
-    let encoded = Self.encode(column, rows: rows)
+    let (encoded, dictionary) = encodedValues(column, rows: rows)
     var info = ChunkInfo(
       name: column.name, physicalType: encoded.physicalType, encodings: [], fileOffset: fileOffset,
       dataPageOffset: fileOffset, dictionaryPageOffset: nil, uncompressedSize: 0, compressedSize: 0)
-    let isFloat = encoded.physicalType == .float || encoded.physicalType == .double
-    let split = isFloat && floatEncoding == .byteStreamSplit
-    let dictionary = self.dictionary && !split ? DictionaryEncoding(encoded.plain) : nil
+    let split = encoded.physicalType.isFloatingPoint && floatEncoding == .byteStreamSplit
     let valueEncoding: Int32 = dictionary != nil ? 8 : split ? 9 : 0
     if let dictionary {
       info.dictionaryPageOffset = file.count
@@ -300,6 +300,18 @@ public struct ParquetWriter: Sendable {
     return info
   }
 
+  /// The column's values over `rows` and their dictionary when one is used. Int8 columns (Numerai's features)
+  /// take a direct path: a table of at most 256 entries instead of a PLAIN byte array per value.
+  private func encodedValues(_ column: ParquetWriteColumn, rows: Range<Int>) -> (Encoded, DictionaryEncoding?) {
+    if dictionary, case .int8(_, let values) = column {
+      let present = [Bool](repeating: true, count: rows.count)
+      return (Encoded(physicalType: .int32, plain: [], present: present), DictionaryEncoding(int8: values[rows]))
+    }
+    let encoded = Self.encode(column, rows: rows)
+    let split = encoded.physicalType.isFloatingPoint && floatEncoding == .byteStreamSplit
+    return (encoded, dictionary && !split ? DictionaryEncoding(encoded.plain) : nil)
+  }
+
   /// Distinct PLAIN values in order of first appearance and the index of every value, or nil when the
   /// dictionary would pass 1 MiB or 65,536 entries (then PLAIN pays).
   private struct DictionaryEncoding {
@@ -323,6 +335,20 @@ public struct ParquetWriter: Sendable {
           indices.append(i)
           if bytes > 1 << 20 || values.count > 1 << 16 { return nil }
         }
+      }
+    }
+
+    /// Int8 values, their dictionary entries as PLAIN INT32 (the same bytes the general path gives).
+    init(int8 column: ArraySlice<Int8>) {
+      var index = [Int32](repeating: -1, count: 256)
+      indices.reserveCapacity(column.count)
+      for v in column {
+        let slot = Int(UInt8(bitPattern: v))
+        if index[slot] < 0 {
+          index[slot] = Int32(values.count)
+          values.append(withUnsafeBytes(of: Int32(v).littleEndian) { Array($0) })
+        }
+        indices.append(UInt32(index[slot]))
       }
     }
   }
@@ -396,25 +422,39 @@ public struct ParquetWriter: Sendable {
     return out
   }
 
-  /// Values as one bit-packed run of the hybrid encoding (padded to a multiple of 8 values).
+  /// Values as one bit-packed run of the hybrid encoding (padded to a multiple of 8 values); each value must
+  /// fit in `bitWidth` bits.
+  // PERFORMANCE: every dictionary-encoded value of a written file passes here once.
   static func bitPacked(_ values: [UInt32], bitWidth: Int) -> [UInt8] {
     guard !values.isEmpty else { return [] }
     let groups = (values.count + 7) / 8
     var out: [UInt8] = []
+    out.reserveCapacity(10 + groups * bitWidth)
     var header = UInt64(groups) << 1 | 1
     while header >= 0x80 {
       out.append(UInt8(header & 0x7f) | 0x80)
       header >>= 7
     }
     out.append(UInt8(header))
-    var packed = [UInt8](repeating: 0, count: groups * bitWidth)
-    var bit = 0
+    let end = out.count + groups * bitWidth
+    var pending: UInt64 = 0
+    var pendingBits = 0
     for v in values {
-      for b in 0..<bitWidth where (v >> UInt32(b)) & 1 == 1 {
-        packed[(bit + b) >> 3] |= 1 << UInt8((bit + b) & 7)
+      pending |= UInt64(v) << UInt64(pendingBits)
+      pendingBits += bitWidth
+      while pendingBits >= 8 {
+        out.append(UInt8(truncatingIfNeeded: pending))
+        pending >>= 8
+        pendingBits -= 8
       }
-      bit += bitWidth
     }
-    return out + packed
+    if pendingBits > 0 { out.append(UInt8(truncatingIfNeeded: pending)) }
+    out += repeatElement(0, count: end - out.count)
+    return out
   }
+}
+
+extension ParquetPhysicalType {
+  /// FLOAT or DOUBLE.
+  var isFloatingPoint: Bool { self == .float || self == .double }
 }

@@ -70,12 +70,19 @@ struct DataCommand: AsyncParsableCommand {
 
     func run() async throws {
       let start = Date()
-      let loaded = try data.load(paths: files)
-      let read = Date()
-      try DatasetCache.write(loaded.dataset, to: out)
-      let d = loaded.dataset
+      let d: Dataset
+      if data.transforms.isEmpty {
+        // Feature columns go from the files to the cache a batch at a time: never the whole matrix in memory.
+        let loaded = try DatasetLoader.importCache(paths: files, options: try data.loadOptions(), to: out)
+        for warning in loaded.warnings { Console.warn(warning) }
+        d = loaded.dataset
+      } else {
+        // --transform stages fit on the whole matrix, so it is loaded first.
+        d = try data.load(paths: files).dataset
+        try DatasetCache.write(d, to: out)
+      }
       print(
-        "wrote \(out): \(d.rowCount) rows, \(d.eras.count) eras, \(d.featureCount) features, \(d.targetNames.count) targets; read \(String(format: "%.2f", read.timeIntervalSince(start))) s, written \(String(format: "%.2f", Date().timeIntervalSince(read))) s")
+        "wrote \(out): \(d.rowCount) rows, \(d.eras.count) eras, \(d.featureCount) features, \(d.targetNames.count) targets in \(String(format: "%.2f", Date().timeIntervalSince(start))) s")
     }
   }
 
@@ -98,7 +105,7 @@ struct DataCommand: AsyncParsableCommand {
         eras: eras, rowsPerEra: rowsPerEra, features: features, targets: targets, seed: seed,
         validationEras: validationEras)
       c.unlabelledEras = min(4, validationEras - 1)
-      let paths = try SyntheticNumerai(c).write(prefix: out, writer: parquet.writer)
+      let paths = try SyntheticNumerai.write(c, prefix: out, writer: parquet.writer)
       for p in paths { print(p) }
     }
   }

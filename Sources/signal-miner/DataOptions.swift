@@ -50,13 +50,18 @@ struct DataOptions: ParsableArguments {
   func load(paths override: [String]? = nil, targets extra: [String]? = nil, appendingStages: Bool = true) throws -> LoadedDataset {
     let files = override ?? paths
     guard !files.isEmpty else { throw ValidationError("no data: give at least one --data FILE") }
-    var options = DatasetLoadOptions(threads: threads)
-    if let set = featureSet, let sets = try featureSets() { options.features = try sets.features(inSet: set) }
-    if let t = extra ?? (targets.isEmpty ? nil : targets) { options.targets = t }
-    let loaded = try DatasetLoader.load(paths: files, options: options)
+    let loaded = try DatasetLoader.load(paths: files, options: try loadOptions(targets: extra))
     for warning in loaded.warnings { Console.warn(warning) }
     let stages = appendingStages ? try appendedStages() : AppendedStages([])
     return stages.stages.isEmpty ? loaded : loaded.replacingDataset(try stages.apply(to: loaded.dataset))
+  }
+
+  /// Which columns `--feature-set`, `--targets` (or `extra` targets) ask for, on `--threads` threads.
+  func loadOptions(targets extra: [String]? = nil) throws -> DatasetLoadOptions {
+    var options = DatasetLoadOptions(threads: threads)
+    if let set = featureSet, let sets = try featureSets() { options.features = try sets.features(inSet: set) }
+    if let t = extra ?? (targets.isEmpty ? nil : targets) { options.targets = t }
+    return options
   }
 
   /// The `--transform` stages, loaded.
