@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster for the PostgreSQL store's tests: listens only on 127.0.0.1:54329, trusts the
-# test role `signalminer`, keeps its data in a temporary directory.
+# test role `signalminer`, takes TLS (a self-signed certificate) or plain connections, keeps its data in a
+# temporary directory.
 #   scripts/test-postgres.sh start     initdb (first time) and start; prints the URL for SIGNALMINER_TEST_POSTGRES_URL
 #   scripts/test-postgres.sh stop      stop and delete the cluster
 #   scripts/test-postgres.sh restart   restart the running cluster (fast shutdown: connections are cut), data kept
@@ -33,10 +34,15 @@ start() {
     [ "$(id -u)" = 0 ] && chown postgres: "$DIR"
     as_owner "$BIN/initdb" -D "$DIR/data" -U postgres --auth=trust --no-sync -E UTF8 >"$DIR/initdb.log" 2>&1 \
       || { cat "$DIR/initdb.log" >&2; exit 1; }
+    # A self-signed certificate, so that `sslmode=require` can be tested (plain connections stay allowed).
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" -keyout "$DIR/data/server.key" \
+      -out "$DIR/data/server.crt" >"$DIR/openssl.log" 2>&1 || { cat "$DIR/openssl.log" >&2; exit 1; }
+    chmod 600 "$DIR/data/server.key"
+    [ "$(id -u)" = 0 ] && chown postgres: "$DIR/data/server.key" "$DIR/data/server.crt"
   fi
   if ! running; then
     as_owner "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 30 \
-      -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DIR -c fsync=off -c max_connections=100" start >/dev/null \
+      -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DIR -c fsync=off -c max_connections=100 -c ssl=on" start >/dev/null \
       || { tail -20 "$DIR/server.log" >&2; exit 1; }
   fi
   local psql=("$BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -qAt -v ON_ERROR_STOP=1)
