@@ -26,11 +26,12 @@ let package = Package(
     .target(name: "NumeraiData", dependencies: ["Parquet"]),
     .target(name: "Boosting", dependencies: ["NumeraiData"]),
     .target(name: "Scoring", dependencies: ["NumeraiData", .product(name: "RealModule", package: "swift-numerics")]),
-    // The AVX2/FMA matrix product (C: Swift has no per-function CPU targets), optimised in debug builds too.
+    // The AVX2/FMA float matrix product and the AVX2 int8 Gram matrix (C: Swift has no per-function CPU targets),
+    // optimised in debug builds too.
     .target(name: "CMatrixKernel", cSettings: [.unsafeFlags(["-O2"])]),
     .target(name: "NeuralNetwork", dependencies: ["CMatrixKernel"]),
     .target(name: "GFlowNet", dependencies: ["NeuralNetwork"]),
-    .target(name: "Features", dependencies: ["NumeraiData", "NeuralNetwork"]),
+    .target(name: "Features", dependencies: ["NumeraiData", "NeuralNetwork", "CMatrixKernel"]),
     .target(
       name: "Mining",
       dependencies: ["NumeraiData", "Boosting", "Scoring", "NeuralNetwork", "GFlowNet", "Features", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -67,7 +68,7 @@ let package = Package(
     .testTarget(name: "BoostingTests", dependencies: ["Boosting", "NumeraiData", "TestSupport"]),
     .testTarget(name: "ScoringTests", dependencies: ["Scoring", "NumeraiData", "TestSupport"]),
     .testTarget(name: "GFlowNetTests", dependencies: ["GFlowNet", "NeuralNetwork", "TestSupport"]),
-    .testTarget(name: "FeaturesTests", dependencies: ["Features", "NeuralNetwork", "NumeraiData", "TestSupport"]),
+    .testTarget(name: "FeaturesTests", dependencies: ["Features", "CMatrixKernel", "NeuralNetwork", "NumeraiData", "TestSupport"]),
     .testTarget(name: "MiningTests",
       dependencies: [
         "Mining", "Boosting", "NeuralNetwork", "GFlowNet", "Features", "NumeraiData", "Scoring", "TestSupport", "StoreContract",

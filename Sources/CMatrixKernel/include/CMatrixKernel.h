@@ -1,6 +1,8 @@
 #ifndef SIGNALMINER_CMATRIXKERNEL_H
 #define SIGNALMINER_CMATRIXKERNEL_H
 
+#include <stdint.h>
+
 /// Whether this CPU runs `mk_rows_avx2_fma` (x86-64 with AVX2 and FMA); 0 elsewhere.
 int mk_has_avx2_fma(void);
 
@@ -8,5 +10,13 @@ int mk_has_avx2_fma(void);
 /// Each element of C is c + Σ_p a·b fused in p order, whatever the rows' grouping, so any split of the rows
 /// over threads gives bit-identical results. Call only when `mk_has_avx2_fma()` is 1.
 void mk_rows_avx2_fma(long start, long end, long n, long k, const float *a, const float *b, float *c);
+
+/// Adds Σ_{row_start ≤ i < row_end} x[j·n + i] · x[k·n + i] to cross[j·p + k] for every j in [j_start, j_end)
+/// and k in [j, p): the upper triangle of those rows of the Gram matrix of the column-major n×p int8 matrix x,
+/// exact. Every value of x must lie in 0…bound with bound ≤ 127 (a smaller bound lets the kernel sum longer in
+/// int16 lanes). Writes only rows [j_start, j_end) of cross, so calls with disjoint j ranges may run at once.
+/// Call only when `mk_has_avx2_fma()` is 1.
+void mk_int8_gram_avx2(const int8_t *x, long n, long p, long row_start, long row_end, long j_start, long j_end,
+                       int bound, int64_t *cross);
 
 #endif
