@@ -12,15 +12,18 @@ import NumeraiData
 final class DataPartition {
   /// Training rows.
   let rowCount: Int
-  /// Maximal runs of consecutive dataset rows among the training rows: (first position, first row, length).
-  private let rowRuns: [(position: Int, row: Int, count: Int)]
+  /// Where the rows are read: the training blocks' matrices, and per block its middle columns and maximal runs of
+  /// consecutive matrix rows, (first position, first row, length).
+  private let matrices: [ColumnMajorMatrix<Int8>]
+  private let sources: [(matrix: Int, isMiddle: [Bool], runs: [(position: Int, row: Int, count: Int)])]
   /// Two buffers of `rowCount` records of `recordWords` words; `bufferOfLeaf` says where each leaf's are.
   private var buffers: [[UInt64]] = [[], []]
   private var bufferOfLeaf: [Int] = []
   private var leafBegin: [Int] = []
   private var leafEnd: [Int] = []
-  /// Stands in for absent features when packing.
+  /// Stand in for absent features (0) and middle columns (2) when packing.
   private var zeroColumn: [UInt8] = []
+  private var middleColumn: [UInt8] = []
   /// Words per record (2, 4, 8, 16, then multiples of 8).
   private(set) var recordWords = 0
   /// Packed feature bytes per record.
@@ -30,19 +33,36 @@ final class DataPartition {
   /// Records × words (or × bytes, for histograms) below which a pass runs on one thread: waking workers costs more.
   static let parallelWork = 262_144
 
-  /// A partition of the training rows `rows` (dataset row indices, training position k is `rows[k]`).
-  init(rows: [Int32], threads: Int) {
-    rowCount = rows.count
+  /// A partition of the rows of `blocks`, in order: training position k is the k-th row of the blocks.
+  init(blocks: [TrainingRows.Block], threads: Int) {
     self.threads = max(1, threads)
+    var matrices: [ColumnMajorMatrix<Int8>] = []
+    var sources: [(matrix: Int, isMiddle: [Bool], runs: [(position: Int, row: Int, count: Int)])] = []
+    var position = 0
+    for block in blocks {
+      let matrix = matrices.firstIndex { $0 === block.features } ?? matrices.count
+      if matrix == matrices.count { matrices.append(block.features) }
+      var isMiddle = [Bool](repeating: false, count: block.features.columnCount)
+      for j in block.middleColumns { isMiddle[j] = true }
+      sources.append((matrix, isMiddle, Self.runs(of: block.rows, from: position)))
+      position += block.rows.count
+    }
+    rowCount = position
+    self.matrices = matrices
+    self.sources = sources
+  }
+
+  /// Maximal runs of consecutive rows in `rows`, the first at training position `first`.
+  private static func runs(of rows: [Int], from first: Int) -> [(position: Int, row: Int, count: Int)] {
     var runs: [(position: Int, row: Int, count: Int)] = []
     for (k, r) in rows.enumerated() {
-      if let last = runs.last, last.row + last.count == Int(r) {
+      if let last = runs.last, last.row + last.count == r {
         runs[runs.count - 1].count += 1
       } else {
-        runs.append((k, Int(r), 1))
+        runs.append((first + k, r, 1))
       }
     }
-    rowRuns = runs
+    return runs
   }
 
   /// Leaves so far.
@@ -74,8 +94,8 @@ final class DataPartition {
   // MARK: - Packing
 
   /// Starts a tree: one leaf holding every training row in training order, with `gradients` (by training
-  /// position) and the `sampled` features (model feature indices, read from `columns[f]` of `features`).
-  func reset(gradients: [Float], features: ColumnMajorMatrix<Int8>, columns: [Int], sampled: [Int]) {
+  /// position) and the `sampled` features (model feature indices, read from column `columns[f]` of each block).
+  func reset(gradients: [Float], columns: [Int], sampled: [Int]) {
     layRecords(featureCount: sampled.count)
     let words = recordWords
     buffers[0].withUnsafeMutableBufferPointer { records in
@@ -85,21 +105,43 @@ final class DataPartition {
         }
       }
     }
-    let rowsInData = features.rowCount
-    if zeroColumn.count < rowsInData { zeroColumn = [UInt8](repeating: 0, count: rowsInData) }
-    // The one read of the feature matrix's storage: each data word's 24 feature columns; absent features read a
-    // column of zeros.
-    let dataWords = (byteCount + 7) / 8
-    features.withUnsafeElements { elements in
-      let base = UnsafeRawPointer(elements.baseAddress!).assumingMemoryBound(to: UInt8.self)
+    let longest = matrices.map(\.rowCount).max() ?? 0
+    if zeroColumn.count < longest {
+      zeroColumn = [UInt8](repeating: 0, count: longest)
+      middleColumn = [UInt8](repeating: 2, count: longest)
+    }
+    // The one read of the feature matrices' storage: per block, each data word's 24 feature columns; absent
+    // features read a column of zeros, a block's middle columns a column of twos.
+    let slots = (byteCount + 7) / 8 * 24
+    withBases { bases in
       zeroColumn.withUnsafeBufferPointer { zeros in
-        packFeatures(
-          (0..<(dataWords * 24)).map { i in i < sampled.count ? base + columns[sampled[i]] * rowsInData : zeros.baseAddress! })
+        middleColumn.withUnsafeBufferPointer { twos in
+          packFeatures(sources.map { source in
+            let rowsInData = matrices[source.matrix].rowCount
+            let starts = (0..<slots).map { i -> UnsafePointer<UInt8> in
+              guard i < sampled.count else { return zeros.baseAddress! }
+              let column = columns[sampled[i]]
+              return source.isMiddle[column] ? twos.baseAddress! : bases[source.matrix] + column * rowsInData
+            }
+            return (starts, source.runs)
+          })
+        }
       }
     }
     bufferOfLeaf = [0]
     leafBegin = [0]
     leafEnd = [rowCount]
+  }
+
+  /// Lends `body` the first byte of each matrix's storage.
+  private func withBases<R>(_ body: ([UnsafePointer<UInt8>]) -> R) -> R {
+    func borrow(_ i: Int, _ bases: [UnsafePointer<UInt8>]) -> R {
+      guard i < matrices.count else { return body(bases) }
+      return matrices[i].withUnsafeElements { elements in
+        borrow(i + 1, bases + [UnsafeRawPointer(elements.baseAddress!).assumingMemoryBound(to: UInt8.self)])
+      }
+    }
+    return borrow(0, [])
   }
 
   /// Sizes the records for `featureCount` packed features and allocates the buffers when that size changed.
@@ -114,14 +156,13 @@ final class DataPartition {
     }
   }
 
-  /// Hot loop: writes the packed feature words of every record of buffer 0, reading three feature columns
-  /// (`columnStarts`, 24 per data word) per byte. Workers own disjoint data words.
-  private func packFeatures(_ columnStarts: [UnsafePointer<UInt8>]) {
+  /// Hot loop: writes the packed feature words of every record of buffer 0, reading three feature columns per
+  /// byte: per source, its 24 column starts per data word and its row runs. Workers own disjoint data words.
+  private func packFeatures(_ sources: [(columnStarts: [UnsafePointer<UInt8>], runs: [(position: Int, row: Int, count: Int)])]) {
     let words = recordWords
     let dataWords = (byteCount + 7) / 8
     let chunks = min(threads, dataWords)
-    let runs = rowRuns
-    nonisolated(unsafe) let columnStarts = columnStarts
+    nonisolated(unsafe) let sources = sources
     buffers[0].withUnsafeMutableBufferPointer { records in
       nonisolated(unsafe) let out = records.baseAddress!
       DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
@@ -131,24 +172,26 @@ final class DataPartition {
         let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: 8 * block)
         defer { bytes.deallocate() }
         for w in (chunk * dataWords / chunks)..<((chunk + 1) * dataWords / chunks) {
-          for run in runs {
-            var start = 0
-            while start < run.count {
-              let count = min(block, run.count - start)
-              for b in 0..<8 {
-                let c0 = columnStarts[w * 24 + 3 * b] + run.row + start
-                let c1 = columnStarts[w * 24 + 3 * b + 1] + run.row + start
-                let c2 = columnStarts[w * 24 + 3 * b + 2] + run.row + start
-                let column = bytes + b * block
-                for j in 0..<count { column[j] = c0[j] &+ 5 &* c1[j] &+ 25 &* c2[j] }
+          for (columnStarts, runs) in sources {
+            for run in runs {
+              var start = 0
+              while start < run.count {
+                let count = min(block, run.count - start)
+                for b in 0..<8 {
+                  let c0 = columnStarts[w * 24 + 3 * b] + run.row + start
+                  let c1 = columnStarts[w * 24 + 3 * b + 1] + run.row + start
+                  let c2 = columnStarts[w * 24 + 3 * b + 2] + run.row + start
+                  let column = bytes + b * block
+                  for j in 0..<count { column[j] = c0[j] &+ 5 &* c1[j] &+ 25 &* c2[j] }
+                }
+                let target = out + (run.position + start) * words + 1 + w
+                for j in 0..<count {
+                  var word = UInt64(bytes[j])
+                  for b in 1..<8 { word |= UInt64(bytes[b &* block &+ j]) &<< (8 &* b) }
+                  target[j &* words] = word
+                }
+                start += count
               }
-              let target = out + (run.position + start) * words + 1 + w
-              for j in 0..<count {
-                var word = UInt64(bytes[j])
-                for b in 1..<8 { word |= UInt64(bytes[b &* block &+ j]) &<< (8 &* b) }
-                target[j &* words] = word
-              }
-              start += count
             }
           }
         }

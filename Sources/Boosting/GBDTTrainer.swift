@@ -14,33 +14,37 @@ public enum GBDTTrainer {
     _ dataset: Dataset, rows: [Int], target: Int, parameters: BoostingParameters, threads: Int = 2,
     shouldStop: @Sendable () -> Bool = { false }
   ) throws -> BoostedModel {
-    try parameters.validate()
     guard target >= 0 && target < dataset.targetNames.count else {
       throw BoostingError("target column \(target) does not exist (the data has \(dataset.targetNames.count))")
     }
-    let targetColumn = dataset.targets.columnArray(target)
-    let training = rows.filter { !targetColumn[$0].isNaN }
-    guard !training.isEmpty else {
-      throw BoostingError("no labelled rows to train on: target '\(dataset.targetNames[target])' is NaN in all \(rows.count) rows")
+    return try train(TrainingRows(dataset, rows: rows, target: target), parameters: parameters, threads: threads, shouldStop: shouldStop)
+  }
+
+  /// Trains on `training`'s blocks in order (rows with a NaN label are left out): the data set's rows, then the
+  /// rows made for training, each read where it lies.
+  public static func train(
+    _ training: TrainingRows, parameters: BoostingParameters, threads: Int = 2, shouldStop: @Sendable () -> Bool = { false }
+  ) throws -> BoostedModel {
+    try parameters.validate()
+    let dataset = training.dataset
+    guard training.target >= 0 && training.target < dataset.targetNames.count else {
+      throw BoostingError("target column \(training.target) does not exist (the data has \(dataset.targetNames.count))")
     }
-    let n = training.count
-    let labels = training.map { targetColumn[$0] }
+    let blocks = training.blocks.map { $0.labelled() }
+    let labels = blocks.flatMap(\.labels)
+    guard !labels.isEmpty else {
+      throw BoostingError(
+        "no labelled rows to train on: target '\(dataset.targetNames[training.target])' is NaN in all \(training.rows.count + training.extraRowCount) rows")
+    }
+    let n = labels.count
     let featureCount = dataset.featureCount
-    // Bins per feature from the training rows' value counts.
-    var bins: [FeatureBins] = []
-    var ranges: [ClosedRange<Int>?] = []
-    for j in 0..<featureCount {
-      var counts = [Int](repeating: 0, count: 5)
-      dataset.features.withUnsafeColumn(j) { column in
-        for r in training { counts[Int(column[r])] += 1 }
-      }
-      bins.append(FeatureBins(counts: counts, maxBin: parameters.maxBin))
+    let counts = valueCounts(blocks, featureCount: featureCount)
+    let bins = counts.map { FeatureBins(counts: $0, maxBin: parameters.maxBin) }
+    let ranges = counts.map { counts -> ClosedRange<Int>? in
       let present = (0..<5).filter { counts[$0] > 0 }
-      ranges.append(present.isEmpty ? nil : present.first!...present.last!)
+      return present.isEmpty ? nil : present.first!...present.last!
     }
-    let learner = TreeLearner(
-      features: dataset.features, columns: Array(0..<featureCount), bins: bins, rows: training.map { Int32($0) },
-      parameters: parameters, threads: threads)
+    let learner = TreeLearner(blocks: blocks, columns: Array(0..<featureCount), bins: bins, parameters: parameters, threads: threads)
     let objective = parameters.objective
     precondition(objective.constantHessian == 1, "the tree learner takes row counts as hessian sums")
     let initScore = objective.initialScore(labels: labels)
@@ -70,6 +74,28 @@ public enum GBDTTrainer {
     return BoostedModel(
       featureNames: dataset.featureNames, featureRanges: ranges, trees: trees, parameters: parameters,
       trainingRows: n)
+  }
+
+  /// Per feature, how many training rows hold each value 0…4 (a block's middle columns count as 2).
+  static func valueCounts(_ blocks: [TrainingRows.Block], featureCount: Int) -> [[Int]] {
+    let middle = blocks.map { block in
+      var isMiddle = [Bool](repeating: false, count: featureCount)
+      for j in block.middleColumns { isMiddle[j] = true }
+      return isMiddle
+    }
+    return (0..<featureCount).map { j in
+      var counts = [Int](repeating: 0, count: 5)
+      for (b, block) in blocks.enumerated() {
+        if middle[b][j] {
+          counts[2] += block.rows.count
+          continue
+        }
+        block.features.withUnsafeColumn(j) { column in
+          for r in block.rows { counts[Int(column[r])] += 1 }
+        }
+      }
+      return counts
+    }
   }
 }
 

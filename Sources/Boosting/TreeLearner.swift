@@ -7,7 +7,6 @@ import NumeraiData
 /// (records in leaf order), the histograms in `LeafHistograms` (the smaller child built, the larger by
 /// subtraction), the splits in `SplitInfo`; the hot loops are in those two files.
 final class TreeLearner {
-  let features: ColumnMajorMatrix<Int8>
   let columns: [Int]
   let bins: [FeatureBins]
   let parameters: BoostingParameters
@@ -22,16 +21,12 @@ final class TreeLearner {
   /// every feature that could not split the leaf itself (no threshold beat the leaf's gain).
   private var splittable: [[Bool]] = []
 
-  init(
-    features: ColumnMajorMatrix<Int8>, columns: [Int], bins: [FeatureBins], rows: [Int32],
-    parameters: BoostingParameters,
-    threads: Int
-  ) {
-    self.features = features
+  /// A learner over the rows of `blocks`, in order (training position k is the k-th of their rows).
+  init(blocks: [TrainingRows.Block], columns: [Int], bins: [FeatureBins], parameters: BoostingParameters, threads: Int) {
     self.columns = columns
     self.bins = bins
     self.parameters = parameters
-    partition = DataPartition(rows: rows, threads: threads)
+    partition = DataPartition(blocks: blocks, threads: threads)
     histograms = LeafHistograms(threads: threads)
   }
 
@@ -54,7 +49,7 @@ final class TreeLearner {
   /// Starts a tree: every row in the root leaf, whose output is −G/(n + λ); empty histograms.
   private func beforeTrain(gradients: [Float], sampled: [Int]) -> Tree {
     self.sampled = sampled
-    partition.reset(gradients: gradients, features: features, columns: columns, sampled: sampled)
+    partition.reset(gradients: gradients, columns: columns, sampled: sampled)
     histograms.reset(leaves: parameters.numLeaves, featureCount: sampled.count)
     var sumGradient = 0.0
     for g in gradients { sumGradient += Double(g) }

@@ -24,22 +24,3 @@ public struct AppendedStages: Sendable {
     return out
   }
 }
-
-extension Dataset {
-  /// This data set with `other`'s rows appended (same features and targets; `other`'s eras all after these).
-  /// - Throws: `FeatureTransformError.badSpec` when the columns differ or the eras overlap.
-  public func appendingRows(of other: Dataset) throws -> Dataset {
-    guard other.featureNames == featureNames, other.targetNames == targetNames, (other.eras.first ?? "~") > (eras.last ?? "") else {
-      throw FeatureTransformError.badSpec("rows", expected: "rows with the same columns and eras after these")
-    }
-    let features = (0..<featureCount).map { self.features.columnArray($0) + other.features.columnArray($0) }
-    let targets = (0..<targetNames.count).map { self.targets.columnArray($0) + other.targets.columnArray($0) }
-    let types = (dataTypes.map(Array.init) ?? Array(repeating: "", count: rowCount)) + (other.dataTypes.map(Array.init) ?? Array(repeating: "", count: other.rowCount))
-    return Dataset(
-      ids: StringColumn(Array(ids) + Array(other.ids)), eras: eras + other.eras,
-      eraRanges: eraRanges + other.eraRanges.map { ($0.lowerBound + rowCount)..<($0.upperBound + rowCount) },
-      featureNames: featureNames, features: ColumnMajorMatrix(columns: features, rowCount: rowCount + other.rowCount),
-      targetNames: targetNames, targets: ColumnMajorMatrix(columns: targets, rowCount: rowCount + other.rowCount),
-      dataTypes: StringColumn(types))
-  }
-}

@@ -24,6 +24,9 @@ import Testing
       sampled = rng.sample(sampledCount, from: Array(0..<featureCount))
     }
 
+    /// The training rows as one block of the matrix.
+    var blocks: [TrainingRows.Block] { [.init(features: features, rows: rows.map(Int.init), labels: gradients)] }
+
     /// Value of model feature `f` at training position `k`.
     func value(_ f: Int, _ k: Int32) -> Int8 { columns[f][Int(rows[Int(k)])] }
   }
@@ -33,9 +36,9 @@ import Testing
   @Test(arguments: [(5, 1), (30, 2), (70, 2), (200, 1)])
   func partitionEqualsAReferencePartition(sampledCount: Int, threads: Int) {
     let fixture = Fixture(rowsInData: 3000, featureCount: 240, sampledCount: sampledCount, seed: UInt64(sampledCount))
-    let partition = DataPartition(rows: fixture.rows, threads: threads)
+    let partition = DataPartition(blocks: fixture.blocks, threads: threads)
     partition.reset(
-      gradients: fixture.gradients, features: fixture.features, columns: Array(0..<240), sampled: fixture.sampled)
+      gradients: fixture.gradients, columns: Array(0..<240), sampled: fixture.sampled)
     var reference: [[Int32]] = [Array(0..<Int32(fixture.rows.count))]
     var rng = SplitMix64(seed: 99)
     for _ in 0..<20 {
@@ -58,9 +61,9 @@ import Testing
     let fixture = Fixture(rowsInData: 80_000, featureCount: 30, sampledCount: 30, seed: 7)
     var leaves: [[[Int32]]] = []
     for threads in [1, 2] {
-      let partition = DataPartition(rows: fixture.rows, threads: threads)
+      let partition = DataPartition(blocks: fixture.blocks, threads: threads)
       partition.reset(
-        gradients: fixture.gradients, features: fixture.features, columns: Array(0..<30), sampled: fixture.sampled)
+        gradients: fixture.gradients, columns: Array(0..<30), sampled: fixture.sampled)
       _ = partition.split(0, sampledIndex: 4, threshold: 1)
       _ = partition.split(1, sampledIndex: 29, threshold: 2)
       leaves.append(partition.positionsByLeaf().map(Array.init))
@@ -99,9 +102,9 @@ import Testing
   @Test(arguments: [(7, 1), (30, 2), (100, 2)])
   func histogramSubtractionEqualsADirectBuild(sampledCount: Int, threads: Int) {
     let fixture = Fixture(rowsInData: 2500, featureCount: 120, sampledCount: sampledCount, seed: 3)
-    let partition = DataPartition(rows: fixture.rows, threads: threads)
+    let partition = DataPartition(blocks: fixture.blocks, threads: threads)
     partition.reset(
-      gradients: fixture.gradients, features: fixture.features, columns: Array(0..<120), sampled: fixture.sampled)
+      gradients: fixture.gradients, columns: Array(0..<120), sampled: fixture.sampled)
     let subtracted = LeafHistograms(threads: threads)
     subtracted.reset(leaves: 4, featureCount: sampledCount)
     subtracted.construct(leaf: 0, from: partition)

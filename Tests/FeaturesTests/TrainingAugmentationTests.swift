@@ -21,51 +21,65 @@ import Testing
     }
   }
 
+  /// The new rows of `augmentation` made from the first 16 eras.
+  static func blocks(_ augmentation: TrainingAugmentation, data: Dataset = data, seed: UInt64) throws -> [TrainingRows.Block] {
+    let training = try augmentation.training(from: data, trainRows: trainRows, target: 0, seed: seed)
+    #expect(training.rows == trainRows && training.target == 0)
+    return training.extra
+  }
+
+  /// Every value and label of `blocks`, row by row, as the model sees them.
+  static func values(_ blocks: [TrainingRows.Block]) -> [[Int8]] {
+    blocks.flatMap { block in block.rows.indices.map { k in (0..<20).map { block.value(k, feature: $0) } } }
+  }
+
   /// Cutout: in every new era exactly round(0.25 × 20) = 5 columns are all 2 and every other column equals the
-  /// source rows'; targets copied; eras after the real ones, flagged augmented.
+  /// source rows'; labels copied; the rows are read in place from the data set's own matrix (no copy).
   @Test func cutoutSetsExactlyThePromisedFractionPerEra() throws {
-    let out = try TrainingAugmentation.cutout(fraction: 0.25, copies: 2).rows(from: Self.data, trainRows: Self.trainRows, target: 0, seed: 1)
-    #expect(out.rowCount == 2 * Self.trainRows.count && out.eras.count == 32)
-    #expect(out.eras.allSatisfy { $0 > Self.data.eras.last! } && out.dataTypes?.allSatisfy { $0 == "augmented" } == true)
-    for (e, range) in out.eraRanges.enumerated() {
-      let source = Self.data.eraRanges[e % 16]
+    let blocks = try Self.blocks(.cutout(fraction: 0.25, copies: 2), seed: 1)
+    #expect(blocks.count == 32 && blocks.reduce(0) { $0 + $1.rows.count } == 2 * Self.trainRows.count)
+    for (e, block) in blocks.enumerated() {
+      let source = Array(Self.data.eraRanges[e % 16])
+      #expect(block.features === Self.data.features && block.rows == source)
       var cut = 0
       for j in 0..<20 {
-        let new = range.map { out.features[$0, j] }, old = source.map { Self.data.features[$0, j] }
+        let new = block.rows.indices.map { block.value($0, feature: j) }, old = source.map { Self.data.features[$0, j] }
         if new == old { continue }
         #expect(new.allSatisfy { $0 == 2 })
         cut += 1
       }
-      #expect(cut == 5, "era \(e): \(cut) columns cut")
-      #expect(range.map { out.targets[$0, 0] } == source.map { Self.data.targets[$0, 0] })
+      #expect(cut == 5 && block.middleColumns.count == 5, "era \(e): \(cut) columns cut")
+      #expect(block.labels == source.map { Self.data.targets[$0, 0] })
     }
   }
 
-  /// Noise and row averages are re-binned per era: five equal-count bins in every column of every new era.
+  /// Noise and row averages are re-binned per era: five equal-count bins in every column of every new era; the
+  /// new rows live in one matrix that holds only them.
   @Test(arguments: ["noise:0.5:1", "rowavg:1"])
   func noiseAndAveragesAreRebinnedPerEra(spec: String) throws {
-    let out = try TrainingAugmentation(spec).rows(from: Self.data, trainRows: Self.trainRows, target: 0, seed: 2)
-    #expect(out.rowCount == Self.trainRows.count)
-    for range in out.eraRanges {
+    let blocks = try Self.blocks(TrainingAugmentation(spec), seed: 2)
+    #expect(blocks.count == 16 && blocks.allSatisfy { $0.features === blocks[0].features })
+    #expect(blocks[0].features.rowCount == Self.trainRows.count)
+    for block in blocks {
       for j in [0, 7, 19] {
         var counts = [Int](repeating: 0, count: 5)
-        for i in range { counts[Int(out.features[i, j])] += 1 }
+        for k in block.rows.indices { counts[Int(block.value(k, feature: j))] += 1 }
         #expect(counts == [20, 20, 20, 20, 20])
       }
     }
   }
 
-  /// Synthetic eras: targets binned 5/20/50/20/5 % per era; the eras' features are a real training era's rows.
+  /// Synthetic eras: labels binned 5/20/50/20/5 % per era; the eras' features are a real training era's rows,
+  /// read in place.
   @Test func syntheticErasHaveNumeraiTargetBins() throws {
-    let out = try TrainingAugmentation.syntheticEras(count: 6, components: 2, ridge: 50).rows(
-      from: Self.data, trainRows: Self.trainRows, target: 0, seed: 3)
-    #expect(out.eras.count == 6 && out.rowCount == 600 && out.dataTypes?.allSatisfy { $0 == "synthetic" } == true)
-    for range in out.eraRanges {
+    let blocks = try Self.blocks(.syntheticEras(count: 6, components: 2, ridge: 50), seed: 3)
+    #expect(blocks.count == 6 && blocks.reduce(0) { $0 + $1.rows.count } == 600)
+    for block in blocks {
       var counts: [Float: Int] = [:]
-      for i in range { counts[out.targets[i, 0], default: 0] += 1 }
+      for label in block.labels { counts[label, default: 0] += 1 }
       #expect(counts == [0: 5, 0.25: 20, 0.5: 50, 0.75: 20, 1: 5])
-      let column = range.map { out.features[$0, 3] }
-      #expect((0..<16).contains { e in Self.data.eraRanges[e].map { Self.data.features[$0, 3] } == column })
+      #expect(block.features === Self.data.features)
+      #expect((0..<16).contains { Array(Self.data.eraRanges[$0]) == block.rows })
     }
   }
 
@@ -78,20 +92,18 @@ import Testing
     let generator = SyntheticEraGenerator(
       mixture: GaussianMixture(weights: [1], means: [beta], covariances: [tiny], logLikelihood: 0, iterations: 0), noise: 0.1)
     let groups = RowGroups(Self.data, rows: Self.trainRows)
-    let out = try generator.generate(4, from: Self.data, groups: groups, target: 0, rng: &rng)
-    for range in out.eraRanges {
-      let rows = Array(range)
-      let x = SyntheticEraGenerator.scaled(out, rows: rows)
-      let y = SyntheticEraGenerator.centred(rows.map { Double(out.targets[$0, 0]) })
+    for block in try generator.generate(4, from: Self.data, groups: groups, target: 0, rng: &rng) {
+      let x = SyntheticEraGenerator.scaled(Self.data, rows: block.rows)
+      let y = SyntheticEraGenerator.centred(block.labels.map(Double.init))
       let refit = try SyntheticEraGenerator.ridgeFit(x, y, ridge: 1)
-      let cosine = zip(refit, beta).reduce(0) { $0 + $1.0 * $1.1 }
-        / (refit.reduce(0) { $0 + $1 * $1 }.squareRoot() * beta.reduce(0) { $0 + $1 * $1 }.squareRoot())
-      #expect(cosine > 0.9, "cosine \(cosine)")
+      let dot = zip(refit, beta).reduce(0) { $0 + $1.0 * $1.1 }
+      let norms = refit.reduce(0) { $0 + $1 * $1 }.squareRoot() * beta.reduce(0) { $0 + $1 * $1 }.squareRoot()
+      #expect(dot / norms > 0.9, "cosine \(dot / norms)")
     }
   }
 
   /// Rows outside the training rows (test folds, sealed eras, live rows) never reach an augmentation: poisoning
-  /// them changes no output value.
+  /// them changes no value or label of the new rows.
   @Test(arguments: ["cutout:0.2:1", "noise:0.3:1", "rowavg:1", "synthetic:3:2:50"])
   func rowsOutsideTrainingNeverReachAnAugmentation(spec: String) throws {
     let d = Self.data
@@ -104,9 +116,9 @@ import Testing
       features: ColumnMajorMatrix(columns: poisonedFeatures, rowCount: d.rowCount), targetNames: d.targetNames,
       targets: ColumnMajorMatrix(columns: poisonedTargets, rowCount: d.rowCount))
     let augmentation = try TrainingAugmentation(spec)
-    let clean = try augmentation.rows(from: d, trainRows: Self.trainRows, target: 0, seed: 5)
-    let dirty = try augmentation.rows(from: poisoned, trainRows: Self.trainRows, target: 0, seed: 5)
-    for j in 0..<d.featureCount { #expect(clean.features.columnArray(j) == dirty.features.columnArray(j)) }
-    #expect(clean.targets.columnArray(0).map(\.bitPattern) == dirty.targets.columnArray(0).map(\.bitPattern))
+    let clean = try Self.blocks(augmentation, seed: 5)
+    let dirty = try Self.blocks(augmentation, data: poisoned, seed: 5)
+    #expect(Self.values(clean) == Self.values(dirty))
+    #expect(clean.flatMap(\.labels).map(\.bitPattern) == dirty.flatMap(\.labels).map(\.bitPattern))
   }
 }

@@ -22,7 +22,7 @@ import Testing
       .init(eras: 20, rowsPerEra: 40, features: 6, targets: 1, seed: 2, validationEras: 5)
     ).train
     let model = try GBDTModelTrainer(base: BoostingParameters()).fit(
-      dataset, rows: Array(0..<dataset.rowCount), configuration: third, threads: 1, shouldStop: { false })
+      TrainingRows(dataset, rows: Array(0..<dataset.rowCount), target: 0), configuration: third, threads: 1, shouldStop: { false })
     #expect((model as? GBDTModel)?.model.trees.count == 100)
   }
 

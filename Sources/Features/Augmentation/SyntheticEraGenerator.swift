@@ -31,27 +31,22 @@ struct SyntheticEraGenerator {
     return SyntheticEraGenerator(mixture: mixture, noise: (residualSquares / Double(max(residualCount, 1))).squareRoot())
   }
 
-  /// `count` new eras, each on the feature rows of a real training era chosen at random.
-  func generate(_ count: Int, from dataset: Dataset, groups: RowGroups, target: Int, rng: inout RandomSource) throws -> Dataset {
-    var builder = RowMaker.Builder(dataset, kind: "synthetic")
-    for _ in 0..<count {
+  /// `count` new eras, each on the feature rows of a real training era chosen at random (read in place).
+  func generate(_ count: Int, from dataset: Dataset, groups: RowGroups, target: Int, rng: inout RandomSource) throws
+    -> [TrainingRows.Block]
+  {
+    try (0..<count).map { _ in
       let rows = groups.eras[Int(rng.next() % UInt64(groups.eras.count))]
       let beta = try mixture.sample(using: &rng)
-      builder.addEra(features: try eraFeatures(dataset, rows: rows), targets: try targets(dataset, rows: rows, beta: beta, target: target, rng: &rng), tag: 0)
+      return TrainingRows.Block(features: dataset.features, rows: rows, labels: labels(dataset, rows: rows, beta: beta, rng: &rng))
     }
-    return builder.dataset()
   }
 
-  private func eraFeatures(_ dataset: Dataset, rows: [Int]) throws -> [[Double]] {
-    RowMaker.columns(dataset, rows: rows) { _, v in Double(v) }
-  }
-
-  /// Per-row target vectors: the modelled target from X·β + noise, binned; other targets NaN.
-  private func targets(_ dataset: Dataset, rows: [Int], beta: [Double], target: Int, rng: inout RandomSource) throws -> [[Float]] {
+  /// The modelled target of `rows`: X·β + noise, binned like Numerai's.
+  private func labels(_ dataset: Dataset, rows: [Int], beta: [Double], rng: inout RandomSource) -> [Float] {
     let x = Self.scaled(dataset, rows: rows)
     let returns = rows.indices.map { i in x.indices.reduce(0.0) { $0 + x[$1][i] * beta[$1] } + noise * GaussianMath.normal(&rng) }
-    let binned = Self.numeraiBins(returns)
-    return binned.map { value in (0..<dataset.targetNames.count).map { $0 == target ? Float(value) : .nan } }
+    return Self.numeraiBins(returns).map(Float.init)
   }
 
   /// Values ranked and binned 5/20/50/20/5 % into 0, .25, .5, .75, 1 (ties by position).

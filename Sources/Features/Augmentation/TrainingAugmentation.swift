@@ -12,8 +12,10 @@ import NumeraiData
 ///   mixture over those coefficient vectors, and new eras whose targets come from sampled coefficients times a
 ///   real era's feature rows plus noise, ranked and binned 5/20/50/20/5 % like Numerai's.
 ///
-/// New rows carry the source rows' targets (cutout, noise: the same row; row average: the pair's mean) and era
-/// names after every real era (`<last era>~a0001`…), with data type `augmented` or `synthetic`.
+/// New rows carry the source rows' labels (cutout, noise: the same row; row average: the pair's mean). They come as
+/// training blocks, one per new era, read where they lie: cutout and synthetic eras read the data set's own rows
+/// (cutout with its chosen columns read as 2), noise and row averages a matrix that holds only the new rows — so
+/// a fit never holds a second copy of the data set.
 public enum TrainingAugmentation: Sendable, Equatable {
   case cutout(fraction: Double, copies: Int)
   case noise(sigma: Double, copies: Int)
@@ -52,16 +54,26 @@ public enum TrainingAugmentation: Sendable, Equatable {
     }
   }
 
-  /// The new rows made from `dataset`'s rows `trainRows` (grouped by their eras), as a data set whose eras all
-  /// come after `dataset`'s; `target` is the target synthetic eras model.
-  public func rows(from dataset: Dataset, trainRows: [Int], target: Int, seed: UInt64) throws -> Dataset {
+  /// `dataset`'s rows `trainRows` (grouped by their eras) followed by the new rows made from them only;
+  /// `target` is the trained target (the one synthetic eras model).
+  public func training(from dataset: Dataset, trainRows: [Int], target: Int, seed: UInt64) throws -> TrainingRows {
+    TrainingRows(dataset, rows: trainRows, target: target, extra: try blocks(from: dataset, trainRows: trainRows, target: target, seed: seed))
+  }
+
+  /// The new rows, one block per new era.
+  func blocks(from dataset: Dataset, trainRows: [Int], target: Int, seed: UInt64) throws -> [TrainingRows.Block] {
     var rng = RandomSource(seed: seed ^ 0xA06_3E47)
     let groups = RowGroups(dataset, rows: trainRows)
     switch self {
     case .cutout(let fraction, let copies):
-      return RowMaker.copies(dataset, groups: groups, copies: copies, target: target, rng: &rng) { era, rng in
-        let chosen = Set((0..<dataset.featureCount).shuffled(using: &rng).prefix(Int((fraction * Double(dataset.featureCount)).rounded())))
-        return RowMaker.columns(dataset, rows: era) { j, value in chosen.contains(j) ? 2 : Double(value) }
+      let cut = Int((fraction * Double(dataset.featureCount)).rounded())
+      return (0..<copies).flatMap { _ in
+        groups.eras.map { rows in
+          let chosen = Array((0..<dataset.featureCount).shuffled(using: &rng).prefix(cut))
+          return TrainingRows.Block(
+            features: dataset.features, rows: rows, middleColumns: chosen,
+            labels: dataset.targets.withUnsafeColumn(target) { c in rows.map { c[$0] } })
+        }
       }
     case .noise(let sigma, let copies):
       return RowMaker.copies(dataset, groups: groups, copies: copies, target: target, rng: &rng) { era, rng in

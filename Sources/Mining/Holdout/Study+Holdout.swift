@@ -100,7 +100,7 @@ struct HoldoutFold {
     let data = try stages.stage(trial.configuration.features).dataset
     let trainer = try ModelTrainers.trainer(trial.engine, base: layout.benchmarkParameters)
     let training = try AugmentedTraining.rows(data, trainRows: trainRows, configuration: trial.configuration)
-    let model = try trainer.fit(training.dataset, rows: training.rows, configuration: trial.configuration, threads: threads, shouldStop: { false })
+    let model = try trainer.fit(training, configuration: trial.configuration, threads: threads, shouldStop: { false })
     return try model.predict(data, rows: sealedRows, threads: threads)
   }
 

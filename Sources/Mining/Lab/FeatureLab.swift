@@ -54,12 +54,12 @@ public struct FeatureLab: Sendable {
       var scores: [LabScores] = []
       for (period, fit) in periods {
         let start = Date()
-        let (training, trainRows) = try AugmentedTraining.rows(
+        let training = try AugmentedTraining.rows(
           data, trainRows: fit.trainRows, augmentation: variant.augmentation, target: model.target)
-        let model = try trainer.fit(training, rows: trainRows, configuration: self.model, threads: threads, shouldStop: { false })
+        let model = try trainer.fit(training, configuration: self.model, threads: threads, shouldStop: { false })
         let predictions = try model.predict(data, rows: fit.testRows, threads: threads)
         let seconds = Date().timeIntervalSince(start)
-        log(String(format: "%@: %@ fitted on %d rows and predicted in %.1f s", variant.name, period.rawValue, trainRows.count, seconds))
+        log(String(format: "%@: %@ fitted on %d rows and predicted in %.1f s", variant.name, period.rawValue, training.rows.count + training.extraRowCount, seconds))
         if results.isEmpty { baseline[period] = predictions }
         var scored = try score(period, predictions: predictions, rows: fit.testRows, baseline: baseline[period]!, threads: threads)
         scored.fitSeconds = seconds

@@ -73,7 +73,7 @@ final class Miner: Sendable {
     do {
       let training = try AugmentedTraining.rows(dataset, trainRows: trainRows[claim.split], configuration: trial.configuration)
       let model = try trainer.fit(
-        training.dataset, rows: training.rows, configuration: trial.configuration, threads: threads,
+        training, configuration: trial.configuration, threads: threads,
         shouldStop: heartbeating(claim, shouldStop))
       let predictions = try model.predict(dataset, rows: testRows[claim.split], threads: threads)
       guard try study.store.complete(claim, predictions: predictions, seconds: Date().timeIntervalSince(start)) else {

@@ -54,7 +54,7 @@ extension Study {
     func rows(_ eras: [String]) -> [Int] { dataset.rows(ofEras: eras.compactMap { dataset.eraIndex(of: $0) }) }
     let training = try AugmentedTraining.rows(dataset, trainRows: rows(layout.splits[last].trainEras), configuration: trial.configuration)
     let model = try trainer.fit(
-      training.dataset, rows: training.rows, configuration: trial.configuration, threads: threads, shouldStop: { false })
+      training, configuration: trial.configuration, threads: threads, shouldStop: { false })
     let again = try model.predict(dataset, rows: rows(layout.splits[last].testEras), threads: threads)
     let mismatches = zip(again, stored).filter { Float(Float16(Float($0))) != $1 }.count
     guard again.count == stored.count, mismatches == 0 else {
@@ -71,7 +71,7 @@ extension Study {
   {
     let training = try AugmentedTraining.rows(stage.dataset, trainRows: rows, configuration: trial.configuration)
     return try trainer.fit(
-      training.dataset, rows: training.rows, configuration: trial.configuration, threads: threads, shouldStop: { false })
+      training, configuration: trial.configuration, threads: threads, shouldStop: { false })
   }
 
   /// Saves a trial's model and its feature stage into `directory`.

@@ -13,15 +13,11 @@ public struct GBDTModelTrainer: ModelTrainer {
   public init(base: BoostingParameters) { self.base = base }
 
   public func fit(
-    _ dataset: Dataset, rows: [Int], configuration: TrialConfiguration, threads: Int,
+    _ training: TrainingRows, configuration: TrialConfiguration, threads: Int,
     shouldStop: @escaping @Sendable () -> Bool
   ) throws -> any TrainedModel {
     let parameters = try configuration.parameters(over: base)
-    guard let target = dataset.targetIndex(named: configuration.target) else {
-      throw MiningError("the data has no target '\(configuration.target)'")
-    }
-    return GBDTModel(
-      model: try GBDTTrainer.train(dataset, rows: rows, target: target, parameters: parameters, threads: threads, shouldStop: shouldStop))
+    return GBDTModel(model: try GBDTTrainer.train(training, parameters: parameters, threads: threads, shouldStop: shouldStop))
   }
 
   public func load(directory: String, name: String) throws -> any TrainedModel {

@@ -1,15 +1,16 @@
 import Foundation
 import NumeraiData
 
-/// A model engine as mining sees it: fit on rows of a data set with a trial's configuration, load what it saved.
+/// A model engine as mining sees it: fit on training rows (a data set's, then any made for training) with a trial's
+/// configuration, load what it saved.
 /// `GBDTModelTrainer` (LightGBM's semantics, native) is the only engine now; a study records each trial's engine.
 public protocol ModelTrainer: Sendable {
   /// The engine's name stored with each trial, e.g. `gbdt`.
   var engine: String { get }
-  /// Fits a model on `rows` of `dataset` with `configuration`; throws `CancellationError` when `shouldStop`
-  /// turns true (checked between boosting rounds or their equivalent).
+  /// Fits a model on `training` (its target is the configuration's) with `configuration`; throws
+  /// `CancellationError` when `shouldStop` turns true (checked between boosting rounds or their equivalent).
   func fit(
-    _ dataset: Dataset, rows: [Int], configuration: TrialConfiguration, threads: Int,
+    _ training: TrainingRows, configuration: TrialConfiguration, threads: Int,
     shouldStop: @escaping @Sendable () -> Bool
   ) throws -> any TrainedModel
   /// A model saved by `TrainedModel.save` into `directory` under `name`.
