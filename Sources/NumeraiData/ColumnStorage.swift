@@ -29,7 +29,7 @@ public final class ColumnMajorMatrix<Element: BitwiseCopyable>: @unchecked Senda
   }
 
   /// Allocates `rowCount × columnCount` elements and lets `fill` write them (column-major) once.
-  convenience init(
+  public convenience init(
     rowCount: Int, columnCount: Int, fill: (UnsafeMutableBufferPointer<Element>) throws -> Void
   ) rethrows {
     let count = rowCount * columnCount

@@ -24,53 +24,48 @@ enum RowMaker {
     _ dataset: Dataset, groups: RowGroups, copies: Int, target: Int, rng: inout RandomSource,
     make: ([Int], inout RandomSource) -> [[Double]]
   ) -> [TrainingRows.Block] {
-    var builder = Builder(featureCount: dataset.featureCount)
-    for _ in 0..<copies {
-      for rows in groups.eras {
-        builder.addEra(features: make(rows, &rng), labels: dataset.targets.withUnsafeColumn(target) { c in rows.map { c[$0] } })
-      }
+    newRows(dataset, groups: groups, copies: copies) { rows in
+      (make(rows, &rng), dataset.targets.withUnsafeColumn(target) { c in rows.map { c[$0] } })
     }
-    return builder.blocks()
   }
 
   /// `copies` passes over every era: each row averaged with a random partner of its era, re-binned per era.
   static func averagedPairs(_ dataset: Dataset, groups: RowGroups, copies: Int, target: Int, rng: inout RandomSource)
     -> [TrainingRows.Block]
   {
-    var builder = Builder(featureCount: dataset.featureCount)
-    for _ in 0..<copies {
-      for rows in groups.eras {
-        let partners = rows.shuffled(using: &rng)
-        let a = columns(dataset, rows: rows) { _, v in Double(v) }
-        let b = columns(dataset, rows: partners) { _, v in Double(v) }
-        let mixed = rebinned(zip(a, b).map { zip($0, $1).map { ($0 + $1) / 2 } })
-        let labels = zip(rows, partners).map { r, q in (dataset.targets[r, target] + dataset.targets[q, target]) / 2 }
-        builder.addEra(features: mixed, labels: labels)
-      }
+    newRows(dataset, groups: groups, copies: copies) { rows in
+      let partners = rows.shuffled(using: &rng)
+      let a = columns(dataset, rows: rows) { _, v in Double(v) }
+      let b = columns(dataset, rows: partners) { _, v in Double(v) }
+      let mixed = rebinned(zip(a, b).map { zip($0, $1).map { ($0 + $1) / 2 } })
+      return (mixed, zip(rows, partners).map { r, q in (dataset.targets[r, target] + dataset.targets[q, target]) / 2 })
     }
-    return builder.blocks()
   }
 
-  /// Collects new eras' rows into one matrix that holds only them: one block per era.
-  struct Builder {
-    var columns: [[Int8]]
+  /// `copies` passes over the eras of `groups`: `era` makes each era's new feature columns (features × rows,
+  /// rounded into 0…4) and labels, written straight into one matrix that holds only the new rows; one block per era.
+  private static func newRows(
+    _ dataset: Dataset, groups: RowGroups, copies: Int, era: ([Int]) -> (features: [[Double]], labels: [Float])
+  ) -> [TrainingRows.Block] {
+    let total = copies * groups.eras.reduce(0) { $0 + $1.count }
     var labels: [[Float]] = []
-
-    init(featureCount: Int) { columns = Array(repeating: [], count: featureCount) }
-
-    /// One era: feature columns (features × rows, values rounded into 0…4) and the trained target's labels.
-    mutating func addEra(features: [[Double]], labels eraLabels: [Float]) {
-      for j in features.indices { columns[j] += features[j].map { Int8(max(0, min(4, $0.rounded()))) } }
-      labels.append(eraLabels)
-    }
-
-    func blocks() -> [TrainingRows.Block] {
-      let matrix = ColumnMajorMatrix(columns: columns, rowCount: labels.reduce(0) { $0 + $1.count })
+    let matrix = ColumnMajorMatrix<Int8>(rowCount: total, columnCount: dataset.featureCount) { out in
       var first = 0
-      return labels.map { eraLabels in
-        defer { first += eraLabels.count }
-        return TrainingRows.Block(features: matrix, rows: Array(first..<(first + eraLabels.count)), labels: eraLabels)
+      for _ in 0..<copies {
+        for rows in groups.eras {
+          let (features, eraLabels) = era(rows)
+          for (j, column) in features.enumerated() {
+            for (i, value) in column.enumerated() { out[j * total + first + i] = Int8(max(0, min(4, value.rounded()))) }
+          }
+          labels.append(eraLabels)
+          first += rows.count
+        }
       }
+    }
+    var first = 0
+    return labels.map { eraLabels in
+      defer { first += eraLabels.count }
+      return TrainingRows.Block(features: matrix, rows: Array(first..<(first + eraLabels.count)), labels: eraLabels)
     }
   }
 }
