@@ -175,6 +175,14 @@ public enum DatasetLoader {
     return featureNames
   }
 
+  /// The features `load(paths:)` would load by default (every `feature*` column of the first file), read from the
+  /// files' headers (a `.smd` cache is opened).
+  public static func featureNames(paths: [String]) throws -> [String] {
+    guard !paths.isEmpty else { throw DataError("no data files given") }
+    if paths.count == 1, DatasetCache.isCache(path: paths[0]) { return try DatasetCache.open(path: paths[0]).featureNames }
+    return try selectFeatures(nil, in: try openSources(paths))
+  }
+
   /// The targets `load(paths:)` would load by default (every `target*` column, `target` first), read from the
   /// files' headers (a `.smd` cache is opened).
   public static func targetNames(paths: [String]) throws -> [String] {

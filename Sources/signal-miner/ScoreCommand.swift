@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import NumeraiData
-import Parquet
 import Scoring
 
 /// `signal-miner score`: Numerai's per-era metrics for a predictions file, exactly as numerai-tools computes them.
@@ -42,39 +41,18 @@ struct ScoreCommand: AsyncParsableCommand {
     let loaded = try loadData()
     let dataset = loaded.dataset
     let loadSeconds = Date().timeIntervalSince(start)
-    let targetIndex = 0
-    var (rows, positions) = try match(table, dataset, targetIndex: targetIndex)
-    var meta: [Double]?
+    var match = try PredictionMatch(table, path: predictions, dataset: dataset, target: 0)
     if let metaModel {
-      let metaTable = try PredictionTable(path: metaModel)
-      let values = try metaTable.column(metaColumn)
-      let found = try metaTable.positions(of: rows, in: dataset.ids)
-      let kept = rows.indices.filter { i in found[i].map { k in !values[k].isNaN } ?? false }
-      guard kept.count * 5 >= rows.count * 4 else {
-        throw DataError(
-          path: metaModel,
-          "only \(kept.count) of the \(rows.count) scored ids have a meta-model value; expected at least 80%")
-      }
-      meta = kept.map { values[found[$0]!] }
-      rows = kept.map { rows[$0] }
-      positions = kept.map { positions[$0] }
+      try match.attachMetaModel(try PredictionTable(path: metaModel), column: metaColumn, path: metaModel, ids: dataset.ids)
     }
     let featureColumns = data.featureSet == nil ? nil : Array(0..<dataset.featureCount)
     let scoreStart = Date()
     var results: [(name: String, scores: EraScores)] = []
     for (name, values) in table.columns {
-      let p = positions.map { values[$0] }
-      if let bad = p.firstIndex(where: { !$0.isFinite }) {
-        throw DataError(
-          path: predictions, column: name, "value \(p[bad]) for id \(table.ids[positions[bad]]); expected a number")
-      }
-      if let first = p.first, !p.contains(where: { $0 != first }) {
-        throw DataError(path: predictions, column: name, "all \(p.count) predictions equal \(first); nothing to score")
-      }
       do {
         let scores = try EraEvaluation.evaluate(
-          predictions: p, dataset: dataset, rows: rows, target: targetIndex, metaModel: meta,
-          featureColumns: featureColumns, threads: data.threads)
+          predictions: try match.predictions(name, values: values), dataset: dataset, rows: match.rows, target: 0,
+          metaModel: match.metaModel, featureColumns: featureColumns, threads: data.threads)
         results.append((name, scores))
       } catch let error as ScoringError {
         throw DataError(path: predictions, column: name, error.description)
@@ -82,7 +60,7 @@ struct ScoreCommand: AsyncParsableCommand {
     }
     Console.log(
       String(
-        format: "scored %d rows × %d column(s) in %.3f s (read in %.3f s)", rows.count, results.count,
+        format: "scored %d rows × %d column(s) in %.3f s (read in %.3f s)", match.rows.count, results.count,
         Date().timeIntervalSince(scoreStart), loadSeconds))
     if json {
       let objects = results.map { jsonObject($0.scores) }
@@ -100,72 +78,11 @@ struct ScoreCommand: AsyncParsableCommand {
   /// Loads the data with the one target; without a feature set only the first feature column (FNC is off).
   func loadData() throws -> LoadedDataset {
     if data.featureSet != nil { return try data.load(targets: [target]) }
-    guard let first = data.paths.first else { throw ValidationError("no data: give at least one --data FILE") }
-    let options = DatasetLoadOptions(features: [try firstFeature(first)], targets: [target], threads: data.threads)
-    let loaded = try DatasetLoader.load(paths: data.paths, options: options)
+    guard !data.paths.isEmpty else { throw ValidationError("no data: give at least one --data FILE") }
+    let first = try DatasetLoader.featureNames(paths: data.paths)[0]
+    let loaded = try DatasetLoader.load(paths: data.paths, options: DatasetLoadOptions(features: [first], targets: [target], threads: data.threads))
     for warning in loaded.warnings { Console.warn(warning) }
     return loaded
-  }
-
-  func firstFeature(_ path: String) throws -> String {
-    let names: [String]
-    if DatasetCache.isCache(path: path) {
-      names = try DatasetCache.open(path: path).featureNames
-    } else if let file = try? ParquetFile(path: path) {
-      names = file.columns.map(\.name)
-    } else {
-      let text = try String(contentsOfFile: path, encoding: .utf8)
-      names = (text.split(whereSeparator: \.isNewline).first ?? "").split(separator: ",").map {
-        $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
-      }
-    }
-    guard let name = names.first(where: { $0.hasPrefix("feature") }) else {
-      throw DataError(path: path, "no feature columns (expected columns named feature_…)")
-    }
-    return name
-  }
-
-  /// Dataset rows with a prediction, in row order, and the prediction index of each; checks the overlap.
-  func match(_ table: PredictionTable, _ dataset: Dataset, targetIndex: Int) throws -> ([Int], [Int]) {
-    let found = try table.positions(of: Array(0..<dataset.rowCount), in: dataset.ids)
-    var rows: [Int] = []
-    var positions: [Int] = []
-    for (r, k) in found.enumerated() {
-      if let k {
-        rows.append(r)
-        positions.append(k)
-      }
-    }
-    let overlap = Double(rows.count) / Double(max(1, table.ids.count))
-    guard overlap >= 0.8 else {
-      throw DataError(
-        path: predictions,
-        "only \(rows.count) of its \(table.ids.count) ids are in the data (\(dataset.rowCount) rows): "
-          + String(format: "%.1f%%", overlap * 100) + ", expected at least 80% as numerai-tools requires")
-    }
-    // Within the eras predicted, most labelled rows must have a prediction too.
-    let targets = dataset.targets.columnArray(targetIndex)
-    var eraHit = Set<Int>()
-    var upper = 0
-    var era = 0
-    for r in rows {
-      while r >= upper {
-        upper = dataset.eraRanges[era].upperBound
-        era += 1
-      }
-      eraHit.insert(era - 1)
-    }
-    let labelled = eraHit.reduce(0) { sum, e in sum + dataset.eraRanges[e].filter { !targets[$0].isNaN }.count }
-    let labelledPredicted = rows.filter { !targets[$0].isNaN }.count
-    guard labelled == 0 || labelledPredicted * 5 >= labelled * 4 else {
-      throw DataError(
-        path: predictions,
-        "covers only \(labelledPredicted) of the \(labelled) labelled rows in its eras; expected at least 80%")
-    }
-    guard labelledPredicted > 0 else {
-      throw DataError(path: predictions, "none of its rows has a '\(target)' value in the data; nothing to score")
-    }
-    return (rows, positions)
   }
 
   // MARK: - Output
