@@ -10,14 +10,13 @@ public struct PredictionMatch {
   public private(set) var positions: [Int]
   /// Per row of `rows`, the meta-model's prediction (after `attachMetaModel`).
   public private(set) var metaModel: [Double]?
-  let path: String
   let table: PredictionTable
+  var path: String { table.path }
 
-  /// Matches `table` (read from `path`) to `dataset`: at least 80 % of its ids must be in the data, and within
-  /// the eras it predicts at least 80 % of the rows labelled in target column `target` must have a prediction.
-  /// - Throws: `DataError` naming `path` and the counts when either fails or no predicted row is labelled.
-  public init(_ table: PredictionTable, path: String, dataset: Dataset, target: Int) throws {
-    self.path = path
+  /// Matches `table` to `dataset`: at least 80 % of its ids must be in the data, and within the eras it predicts
+  /// at least 80 % of the rows labelled in target column `target` must have a prediction.
+  /// - Throws: `DataError` naming the file and the counts when either fails or no predicted row is labelled.
+  public init(_ table: PredictionTable, dataset: Dataset, target: Int) throws {
     self.table = table
     let found = try table.positions(of: Array(0..<dataset.rowCount), in: dataset.ids)
     rows = found.indices.filter { found[$0] != nil }
@@ -51,15 +50,15 @@ public struct PredictionMatch {
     }
   }
 
-  /// Keeps only the rows that have a value in column `column` of the meta-model file `meta` (read from `path`;
-  /// `ids` are the data set's) and records those values.
-  /// - Throws: `DataError` naming `path` when fewer than 80 % of the matched rows have one.
-  public mutating func attachMetaModel(_ meta: PredictionTable, column: String?, path: String, ids: StringColumn) throws {
+  /// Keeps only the rows that have a value in column `column` of the meta-model file `meta` (`ids` are the data
+  /// set's) and records those values.
+  /// - Throws: `DataError` naming the meta-model file when fewer than 80 % of the matched rows have one.
+  public mutating func attachMetaModel(_ meta: PredictionTable, column: String?, ids: StringColumn) throws {
     let values = try meta.column(column)
     let found = try meta.positions(of: rows, in: ids)
     let kept = rows.indices.filter { i in found[i].map { !values[$0].isNaN } ?? false }
     guard kept.count * 5 >= rows.count * 4 else {
-      throw DataError(path: path, "only \(kept.count) of the \(rows.count) scored ids have a meta-model value; expected at least 80%")
+      throw DataError(path: meta.path, "only \(kept.count) of the \(rows.count) scored ids have a meta-model value; expected at least 80%")
     }
     metaModel = kept.map { values[found[$0]!] }
     rows = kept.map { rows[$0] }

@@ -41,9 +41,9 @@ struct ScoreCommand: AsyncParsableCommand {
     let loaded = try loadData()
     let dataset = loaded.dataset
     let loadSeconds = Date().timeIntervalSince(start)
-    var match = try PredictionMatch(table, path: predictions, dataset: dataset, target: 0)
+    var match = try PredictionMatch(table, dataset: dataset, target: 0)
     if let metaModel {
-      try match.attachMetaModel(try PredictionTable(path: metaModel), column: metaColumn, path: metaModel, ids: dataset.ids)
+      try match.attachMetaModel(try PredictionTable(path: metaModel), column: metaColumn, ids: dataset.ids)
     }
     let featureColumns = data.featureSet == nil ? nil : Array(0..<dataset.featureCount)
     let scoreStart = Date()
