@@ -35,7 +35,7 @@ def main():
     if not os.path.exists(cache):
         subprocess.run([args.binary, "data", "synth", "--out", prefix, "--eras", str(args.eras), "--rows-per-era",
                         str(args.rows_per_era), "--features", str(args.features), "--targets", "1",
-                        "--validation-eras", "0"], check=True, capture_output=True)
+                        "--validation-eras", "1"], check=True, capture_output=True)
         subprocess.run([args.binary, "data", "import", f"{prefix}_train.parquet", "--out", cache], check=True,
                        capture_output=True)
     rows = args.eras * args.rows_per_era
