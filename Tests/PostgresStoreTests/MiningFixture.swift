@@ -16,7 +16,7 @@ struct MiningFixture {
     directory = processes.directory
     url = TestPostgres.study(study)
     let synth = try processes.run(
-      "synth", ["data", "synth", "--out", "\(directory)/d", "--eras", "40", "--rows-per-era", "120", "--features", "8",
+      "synth", ["data", "synth", "--out", "\(directory)/d", "--eras", "40", "--rows-per-era", "500", "--features", "16",
                 "--validation-eras", "10", "--seed", "4"])
     #expect(synth.status == 0, "\(synth.stderr)")
     try #"{"n_estimators": [60, 80, 100], "learning_rate": [0.05, 0.1], "num_leaves": [4, 8], "max_depth": [3, 4], "colsample_bytree": [0.5, 1.0]}"#

@@ -11,7 +11,7 @@ extension PostgresServerTests {
   /// when the test ends, whatever happened. Each ends with `MiningFixture.checkFinished`.
   @Suite struct Faults {
     static let lease = 2.0
-    static let trials = 24
+    static let trials = 12
 
     @Test func fourMinersTwoKilledThenRestartedFinishEverySplitOnce() throws {
       let dir = try TemporaryDirectory()
