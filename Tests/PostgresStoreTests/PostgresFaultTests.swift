@@ -21,7 +21,10 @@ extension PostgresServerTests {
         dir.remove()
       }
       let study = try MiningFixture(processes)
-      let miners = try (1...4).map {
+      // The first miner creates the study; the others join it once it exists.
+      var miners = [try processes.start("host-1", study.mine(trials: Self.trials), environment: MiningFixture.worker("host-1", lease: Self.lease))]
+      #expect(eventually(within: 60) { study.splitsDone() >= 1 }, "the study exists and a split is done")
+      miners += try (2...4).map {
         try processes.start("host-\($0)", study.mine(trials: Self.trials), environment: MiningFixture.worker("host-\($0)", lease: Self.lease))
       }
       #expect(eventually(within: 120) { study.splitsDone() >= 2 }, "two splits done within two minutes")
@@ -29,7 +32,7 @@ extension PostgresServerTests {
       var orphaned: [SplitRun] = []
       for (k, miner) in miners.prefix(2).enumerated() {
         let held = try study.stopWhileHolding(miner, host: "host-\(k + 1)")
-        #expect(held != nil, "host-\(k + 1) was caught holding a run")
+        #expect(held != nil, "host-\(k + 1) was caught holding a run: \(processes.output("host-\(k + 1)", "err"))")
         kill(miner.processIdentifier, SIGKILL)
         processes.wait(miner, timeout: 10)
         if let held { orphaned.append(held) }
