@@ -9,25 +9,36 @@ struct MiningFixture {
   let processes: ChildProcesses
   let url: String
   let directory: String
+  /// Trees per model (the benchmark's; the space's are 0.8, 1 and 1.2 times this).
+  let trees: Int
 
-  /// Writes synthetic data and a small space into `directory`.
-  init(_ processes: ChildProcesses, study: String = TestPostgres.freshName("mine")) throws {
+  /// Writes synthetic data and a small space of `trees`-tree models into `directory`.
+  init(_ processes: ChildProcesses, study: String = TestPostgres.freshName("mine"), trees: Int = 80) throws {
     self.processes = processes
+    self.trees = trees
     directory = processes.directory
     url = TestPostgres.study(study)
     let synth = try processes.run(
-      "synth", ["data", "synth", "--out", "\(directory)/d", "--eras", "40", "--rows-per-era", "500", "--features", "16",
+      "synth", ["data", "synth", "--out", "\(directory)/d", "--eras", "40", "--rows-per-era", "1000", "--features", "16",
                 "--validation-eras", "10", "--seed", "4"])
     #expect(synth.status == 0, "\(synth.stderr)")
-    try #"{"n_estimators": [60, 80, 100], "learning_rate": [0.05, 0.1], "num_leaves": [4, 8], "max_depth": [3, 4], "colsample_bytree": [0.5, 1.0]}"#
+    try #"{"n_estimators": [\#(trees * 4 / 5), \#(trees), \#(trees * 6 / 5)], "learning_rate": [0.01, 0.02], "num_leaves": [16, 32], "colsample_bytree": [0.5, 1.0]}"#
       .write(toFile: "\(directory)/space.json", atomically: true, encoding: .utf8)
   }
+
+  /// Trees per model for runs of ≈ 0.5 s in either build: the fault tests catch miners holding runs, and a
+  /// study of 50 ms runs (release, 100 trees) was finished before the second miner was caught (CI).
+  #if DEBUG
+    static let halfSecondTrees = 100
+  #else
+    static let halfSecondTrees = 1000
+  #endif
 
   /// `signal-miner mine` on the study with `trials` sampled configurations, one job.
   func mine(trials: Int) -> [String] {
     ["mine", "--study", url, "--data", "\(directory)/d_train.parquet", "--data", "\(directory)/d_validation.parquet",
      "--space", "\(directory)/space.json", "--trials", "\(trials)", "--jobs", "1", "--threads-per-job", "1", "--splits", "2",
-     "--gap", "2", "--benchmark", "n_estimators=80,learning_rate=0.1", "--seed", "3"]
+     "--gap", "2", "--benchmark", "n_estimators=\(trees),learning_rate=0.01", "--seed", "3"]
   }
 
   /// The environment of a miner on host `host` with `lease`-second leases.

@@ -20,7 +20,7 @@ extension PostgresServerTests {
         processes.killAll()
         dir.remove()
       }
-      let study = try MiningFixture(processes)
+      let study = try MiningFixture(processes, trees: MiningFixture.halfSecondTrees)
       // The first miner creates the study; the others join it once it exists.
       var miners = [try processes.start("host-1", study.mine(trials: Self.trials), environment: MiningFixture.worker("host-1", lease: Self.lease))]
       #expect(eventually(within: 60) { study.splitsDone() >= 1 }, "the study exists and a split is done")
@@ -59,7 +59,7 @@ extension PostgresServerTests {
         processes.killAll()
         dir.remove()
       }
-      let study = try MiningFixture(processes)
+      let study = try MiningFixture(processes, trees: MiningFixture.halfSecondTrees)
       let miners = try (1...2).map {
         try processes.start("host-\($0)", study.mine(trials: Self.trials), environment: MiningFixture.worker("host-\($0)", lease: 30))
       }
@@ -85,7 +85,7 @@ extension PostgresServerTests {
         processes.killAll()
         dir.remove()
       }
-      let study = try MiningFixture(processes)
+      let study = try MiningFixture(processes, trees: MiningFixture.halfSecondTrees)
       let miners = try (1...2).map {
         try processes.start("cut-\($0)", study.mine(trials: Self.trials), environment: MiningFixture.worker("cut-\($0)", lease: 30))
       }
@@ -111,7 +111,7 @@ extension PostgresServerTests {
         processes.killAll()
         dir.remove()
       }
-      let study = try MiningFixture(processes)
+      let study = try MiningFixture(processes, trees: MiningFixture.halfSecondTrees)
       let late = try processes.start("late", study.mine(trials: Self.trials), environment: MiningFixture.worker("late", lease: Self.lease))
       let held = try study.stopWhileHolding(late, host: "late")
       try #require(held != nil, "the miner was stopped holding a run")
