@@ -14,12 +14,22 @@ public struct AppendedStages: Sendable {
   /// - Throws: `FeatureTransformError.missingInput` when the data lacks a stage's input;
   ///   `FeatureTransformError.partialOutputs` when it holds some of a stage's outputs but not all.
   public func apply(to dataset: Dataset) throws -> Dataset {
-    var out = dataset
+    try run(on: dataset) { StageOutput(dataset: try $0.apply(to: $1), scores: []) }.dataset
+  }
+
+  /// `apply(to:)`, with every applied stage's scores before binning (`StageOutput.scores`), in stage order.
+  public func applyKeepingScores(to dataset: Dataset) throws -> StageOutput {
+    try run(on: dataset) { try $0.applyKeepingScores(to: $1) }
+  }
+
+  private func run(on dataset: Dataset, _ apply: (any FeatureTransform, Dataset) throws -> StageOutput) throws -> StageOutput {
+    var out = StageOutput(dataset: dataset, scores: [])
     for stage in stages {
-      let present = stage.outputNames.filter { out.featureIndex(named: $0) != nil }
+      let present = stage.outputNames.filter { out.dataset.featureIndex(named: $0) != nil }
       if present.count == stage.outputNames.count { continue }
       guard present.isEmpty else { throw FeatureTransformError.partialOutputs(spec: stage.spec, present: present[0]) }
-      out = try out.appendingFeatures(of: try stage.apply(to: out))
+      let applied = try apply(stage, out.dataset)
+      out = StageOutput(dataset: try out.dataset.appendingFeatures(of: applied.dataset), scores: out.scores + applied.scores)
     }
     return out
   }

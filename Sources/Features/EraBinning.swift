@@ -22,6 +22,11 @@ enum EraBinning {
     self.dataset(dataset, columns: scores.map { bin($0, eraRanges: dataset.eraRanges) }, as: names)
   }
 
+  /// `dataset(_:binning:as:)`, with the scores kept.
+  static func output(_ dataset: Dataset, binning scores: [[Double]], as names: [String]) -> StageOutput {
+    StageOutput(dataset: self.dataset(dataset, binning: scores, as: names), scores: Array(zip(names, scores)))
+  }
+
   /// The columns of a row-major `rows × width` matrix, as scores for `dataset(_:binning:as:)`.
   static func columns(ofRowMajor values: [Float], width: Int, rows: Int) -> [[Double]] {
     (0..<width).map { j in (0..<rows).map { Double(values[$0 * width + j]) } }

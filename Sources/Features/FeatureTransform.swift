@@ -17,8 +17,25 @@ public protocol FeatureTransform: Sendable {
   /// The data set with this stage's output features (ids, eras and targets unchanged).
   /// - Throws: `FeatureTransformError` when `dataset` lacks an input feature.
   func apply(to dataset: Dataset) throws -> Dataset
+  /// `apply(to:)`, keeping the values the binned outputs had before the per-era binning (`--keep-float`).
+  func applyKeepingScores(to dataset: Dataset) throws -> StageOutput
   /// The fitted state, for `FeatureTransforms.load`.
   func encoded() throws -> Data
+}
+
+/// A stage applied to a data set: its output features, and each binned output's values before the per-era
+/// binning (the raw PCA scores, factor scores, latents, embeddings), for inspection.
+public struct StageOutput: Sendable {
+  /// The stage's output features.
+  public var dataset: Dataset
+  /// (output name, one value per row) for each binned output, in output order; empty for a stage that bins
+  /// nothing (the identity).
+  public var scores: [(name: String, values: [Double])]
+
+  public init(dataset: Dataset, scores: [(name: String, values: [Double])]) {
+    self.dataset = dataset
+    self.scores = scores
+  }
 }
 
 /// The stages a trial can name, by spec: fitting, loading a saved one.
@@ -105,6 +122,11 @@ public enum FeatureTransforms {
 }
 
 extension FeatureTransform {
+  /// A stage that bins nothing keeps no scores.
+  public func applyKeepingScores(to dataset: Dataset) throws -> StageOutput {
+    StageOutput(dataset: try apply(to: dataset), scores: [])
+  }
+
   /// The column of each input feature in `dataset`.
   /// - Throws: `FeatureTransformError.missingInput` naming the first input the data lacks.
   func inputColumns(in dataset: Dataset) throws -> [Int] {

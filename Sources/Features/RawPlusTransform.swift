@@ -17,8 +17,12 @@ public struct RawPlusTransform: FeatureTransform {
     self.stage = stage
   }
 
-  public func apply(to dataset: Dataset) throws -> Dataset {
-    try IdentityTransform(inputNames: inputNames).apply(to: dataset).appendingFeatures(of: try stage.apply(to: dataset))
+  public func apply(to dataset: Dataset) throws -> Dataset { try applyKeepingScores(to: dataset).dataset }
+
+  public func applyKeepingScores(to dataset: Dataset) throws -> StageOutput {
+    let raw = try IdentityTransform(inputNames: inputNames).apply(to: dataset)
+    let appended = try stage.applyKeepingScores(to: dataset)
+    return StageOutput(dataset: try raw.appendingFeatures(of: appended.dataset), scores: appended.scores)
   }
 
   public func encoded() throws -> Data {

@@ -253,12 +253,16 @@ public struct SyntheticNumerai: Sendable {
   }
 
   /// Writes a dataset with Numerai's columns: era, data_type, features, targets, then id (pandas' index).
-  public static func writeParquet(_ d: Dataset, to path: String, writer: ParquetWriter = ParquetWriter()) throws {
-    let columns = numeraiColumns(
+  /// `extra` columns (e.g. `features apply --keep-float`'s) go after the targets, before `id`.
+  public static func writeParquet(
+    _ d: Dataset, to path: String, extra: [ParquetWriteColumn] = [], writer: ParquetWriter = ParquetWriter()
+  ) throws {
+    var columns = numeraiColumns(
       eras: d.eraRanges.enumerated().flatMap { e, r in Array(repeating: d.eras[e], count: r.count) },
       dataTypes: d.dataTypes.map(Array.init), featureNames: d.featureNames,
       features: d.featureNames.indices.map(d.features.columnArray), targetNames: d.targetNames,
       targets: d.targetNames.indices.map(d.targets.columnArray), ids: Array(d.ids))
+    columns.insert(contentsOf: extra, at: columns.count - 1)
     try writer.write(columns, rowCount: d.rowCount, to: path, metadata: ["pandas": pandasMetadata(columns)])
   }
 

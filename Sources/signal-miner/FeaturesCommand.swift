@@ -56,18 +56,36 @@ struct FeaturesCommand: AsyncParsableCommand {
       abstract: "Append fitted stages' features (--transform, repeatable) to data (never refits): a .smd cache or a .parquet file.")
     @OptionGroup var data: DataOptions
     @Option(help: "The file to write: .smd (cache) or .parquet.") var out: String
+    @Flag(help: "Also write each binned output's value before binning, as a float64 column float_<name> (.parquet only).")
+    var keepFloat = false
 
     func validate() throws {
       if data.transforms.isEmpty { throw ValidationError("give at least one --transform T.smt (written by `features fit`)") }
+      if keepFloat && !out.hasSuffix(".parquet") {
+        throw ValidationError("--keep-float writes float columns to a .parquet --out only (the .smd cache holds int8 features)")
+      }
     }
 
     func run() async throws {
+      if keepFloat {
+        let applied = try data.appendedStages().applyKeepingScores(to: try data.load(appendingStages: false).dataset)
+        let floats = applied.scores.map { ParquetWriteColumn.double(Self.floatPrefix + $0.name, $0.values) }
+        try SyntheticNumerai.writeParquet(applied.dataset, to: out, extra: floats)
+        return try report(applied.dataset)
+      }
       let combined = try data.load().dataset
       if out.hasSuffix(".parquet") {
         try SyntheticNumerai.writeParquet(combined, to: out)
       } else {
         try DatasetCache.write(combined, to: out)
       }
+      try report(combined)
+    }
+
+    /// The prefix of `--keep-float`'s columns (not `feature…`, so loading the file never takes them as features).
+    static let floatPrefix = "float_"
+
+    private func report(_ combined: Dataset) throws {
       let stages = try data.appendedStages().stages
       let added = stages.reduce(0) { $0 + $1.outputNames.count }
       print("wrote \(out): \(combined.rowCount) rows, \(combined.featureCount - added) + \(added) features (\(stages.map(\.spec).joined(separator: ", ")))")

@@ -81,6 +81,50 @@ import Testing
     #expect(apply.stdout == "wrote \(dir.file("v.parquet")): 200 rows, 12 + 8 features (ae:3, cl:4)\n", "\(apply.stdout) \(apply.stderr)")
   }
 
+  /// `--keep-float`: beside each binned output, its value before binning (float64 `float_…`), read back with
+  /// pyarrow: binning those values per era (ties by row order) gives the int8 column; loading ignores them.
+  @Test func keepFloatWritesEachOutputBeforeBinning() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    try Self.synth(dir)
+    for (method, count) in [("pca", 3), ("umap", 2)] {
+      let fit = try CommandLineTool.run(
+        ["features", "fit", "--method", method, "--components", "\(count)", "--umap-epochs", "30", "--data",
+         dir.file("s_train.parquet"), "--out", dir.file("\(method).smt")])
+      #expect(fit.status == 0, "\(fit.stderr)")
+    }
+    let apply = try CommandLineTool.run(
+      ["features", "apply", "--transform", dir.file("pca.smt"), "--transform", dir.file("umap.smt"), "--keep-float",
+       "--data", dir.file("s_validation.parquet"), "--out", dir.file("v.parquet")])
+    #expect(apply.stdout == "wrote \(dir.file("v.parquet")): 200 rows, 12 + 5 features (pca:3, umap:2)\n", "\(apply.stderr)")
+    try PythonPeer.require(modules: ["pyarrow", "numpy"], packages: ["pyarrow", "numpy"])
+    let checked = try PythonPeer.run(
+      script: #"""
+        import sys, numpy as np, pyarrow.parquet as pq
+        t = pq.read_table(sys.argv[1]).to_pandas()
+        floats = [c for c in t.columns if c.startswith("float_")]
+        era = t["era"].to_numpy()
+        for c in floats:
+            assert t[c].dtype == np.float64, c
+            binned = np.empty(len(t), dtype=np.int8)
+            for e in np.unique(era):
+                rows = np.flatnonzero(era == e)
+                order = rows[np.argsort(t[c].to_numpy()[rows], kind="stable")]
+                binned[order] = np.arange(len(rows)) * 5 // len(rows)
+            assert (binned == t[c[len("float_"):]].to_numpy()).all(), c
+        print(",".join(floats))
+        """#, arguments: [dir.file("v.parquet")])
+    #expect(
+      checked == "float_feature_pca_001,float_feature_pca_002,float_feature_pca_003,float_feature_umap_001,float_feature_umap_002\n")
+    let info = try CommandLineTool.run(["data", "info", dir.file("v.parquet"), "--json"])
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as? [String: Any])
+    #expect((json["columns"] as? [String: Any])?.count == 17, "the float columns are not loaded as features")
+    let cache = try CommandLineTool.run(
+      ["features", "apply", "--transform", dir.file("pca.smt"), "--keep-float", "--data", dir.file("s_validation.parquet"),
+       "--out", dir.file("v.smd")])
+    #expect(cache.status == 64 && cache.stderr.contains("--keep-float writes float columns to a .parquet --out only"), "\(cache.stderr)")
+  }
+
   /// Bad input: one line each, exit 1 (64 for a bad option), nothing written.
   @Test func badInputsAreOneClearLine() throws {
     let dir = try TemporaryDirectory()

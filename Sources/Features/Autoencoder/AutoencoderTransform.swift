@@ -76,7 +76,10 @@ public struct AutoencoderTransform: FeatureTransform {
     }
   }
 
-  public func apply(to dataset: Dataset) throws -> Dataset {
+  public func apply(to dataset: Dataset) throws -> Dataset { try applyKeepingScores(to: dataset).dataset }
+
+  /// The latents' scores are kept; the argmax is not a binned output.
+  public func applyKeepingScores(to dataset: Dataset) throws -> StageOutput {
     let k = settings.latent
     let latent = try latents(dataset)
     let scores = EraBinning.columns(ofRowMajor: latent, width: k, rows: dataset.rowCount)
@@ -86,7 +89,9 @@ public struct AutoencoderTransform: FeatureTransform {
       return Int8(best * EraBinning.bins / k)
     }
     let binned = scores.map { EraBinning.bin($0, eraRanges: dataset.eraRanges) }
-    return EraBinning.dataset(dataset, columns: binned + [argmax], as: outputNames)
+    return StageOutput(
+      dataset: EraBinning.dataset(dataset, columns: binned + [argmax], as: outputNames),
+      scores: Array(zip(outputNames, scores)))
   }
 
   public func encoded() throws -> Data {

@@ -101,9 +101,11 @@ public struct ContrastiveTransform: FeatureTransform {
     return out
   }
 
-  public func apply(to dataset: Dataset) throws -> Dataset {
+  public func apply(to dataset: Dataset) throws -> Dataset { try applyKeepingScores(to: dataset).dataset }
+
+  public func applyKeepingScores(to dataset: Dataset) throws -> StageOutput {
     let scores = EraBinning.columns(ofRowMajor: try embeddings(dataset), width: settings.embedding, rows: dataset.rowCount)
-    return EraBinning.dataset(dataset, binning: scores, as: outputNames)
+    return EraBinning.output(dataset, binning: scores, as: outputNames)
   }
 
   public func encoded() throws -> Data {

@@ -51,8 +51,10 @@ public struct FactorAnalysisTransform: FeatureTransform, Codable, Equatable {
     return LinearProjection.mix(projected, by: inverse)
   }
 
-  public func apply(to dataset: Dataset) throws -> Dataset {
-    EraBinning.dataset(dataset, binning: try scores(dataset), as: outputNames)
+  public func apply(to dataset: Dataset) throws -> Dataset { try applyKeepingScores(to: dataset).dataset }
+
+  public func applyKeepingScores(to dataset: Dataset) throws -> StageOutput {
+    EraBinning.output(dataset, binning: try scores(dataset), as: outputNames)
   }
 
   public func encoded() throws -> Data {

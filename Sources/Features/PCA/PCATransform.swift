@@ -39,8 +39,10 @@ public struct PCATransform: FeatureTransform, Codable, Equatable {
     try LinearProjection.scores(dataset, inputNames: inputNames, means: means, weights: components, spec: spec)
   }
 
-  public func apply(to dataset: Dataset) throws -> Dataset {
-    EraBinning.dataset(dataset, binning: try scores(dataset), as: outputNames)
+  public func apply(to dataset: Dataset) throws -> Dataset { try applyKeepingScores(to: dataset).dataset }
+
+  public func applyKeepingScores(to dataset: Dataset) throws -> StageOutput {
+    EraBinning.output(dataset, binning: try scores(dataset), as: outputNames)
   }
 
   public func encoded() throws -> Data {

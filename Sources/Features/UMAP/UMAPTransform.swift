@@ -122,9 +122,11 @@ public struct UMAPTransform: FeatureTransform {
     return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
   }
 
-  public func apply(to dataset: Dataset) throws -> Dataset {
+  public func apply(to dataset: Dataset) throws -> Dataset { try applyKeepingScores(to: dataset).dataset }
+
+  public func applyKeepingScores(to dataset: Dataset) throws -> StageOutput {
     let scores = EraBinning.columns(ofRowMajor: try embed(dataset), width: settings.components, rows: dataset.rowCount)
-    return EraBinning.dataset(dataset, binning: scores, as: outputNames)
+    return EraBinning.output(dataset, binning: scores, as: outputNames)
   }
 
   public func encoded() throws -> Data {
