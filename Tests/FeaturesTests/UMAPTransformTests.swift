@@ -1,3 +1,4 @@
+import CMatrixKernel
 import Foundation
 import NeuralNetwork
 import NumeraiData
@@ -66,24 +67,30 @@ import Testing
     #expect(recall >= 0.95, "recall \(recall)")
   }
 
-  /// The graph search for new rows finds nearly all of their exact 15 nearest fitted rows (recall ≥ 0.95).
-  @Test func graphSearchRecallsExactNeighbours() {
-    let data = Self.clusterData(eras: 1, rowsPerEra: 2000, features: 20, clusters: 30, seed: 9).data
-    let fitted = Int8Rows(data, columns: Array(0..<20), rows: Array(0..<1500))
-    let queries = Int8Rows(data, columns: Array(0..<20), rows: Array(1500..<2000))
-    let search = SearchGraph(knn: NearestNeighbors.graph(of: fitted, k: 15, seed: 1).indices, k: 15)
-    var found = 0
-    fitted.values.withUnsafeBufferPointer { x in
+  /// New rows' neighbours by the AVX2 kernel are exactly the Swift loop's (distances and indices, ties to the
+  /// lower index): widths below, at and above a 32-byte step, query counts not a multiple of 4, duplicate
+  /// candidates, and a row with a value outside 0…15 (measured by the loop).
+  @Test(arguments: [20, 32, 705, 2376])
+  func exactNeighboursMatchTheSwiftLoop(width: Int) {
+    var rng = RandomSource(seed: UInt64(width))
+    let candidates = Int8Rows(width: width, values: (0..<(300 * width)).map { i in
+      i >= 150 * width && i < 160 * width ? Int8(truncatingIfNeeded: (i - 150 * width) % width % 5) : Int8(rng.next() % 5)
+    })
+    var queryValues = (0..<(37 * width)).map { _ in Int8(rng.next() % 5) }
+    queryValues[5 * width + 3] = -1
+    let queries = Int8Rows(width: width, values: queryValues)
+    let search = ExactNeighbors(candidates)
+    #expect(search.usesKernel == (mk_has_avx2_fma() == 1))
+    let rows = Array(0..<37).filter { $0 != 11 }
+    let found = search.nearest(queries, rows: rows, k: 15)
+    candidates.values.withUnsafeBufferPointer { x in
       queries.values.withUnsafeBufferPointer { q in
-        for r in 0..<queries.count {
-          let exact = NearestNeighbors.query(q.baseAddress! + r * 20, in: x, width: 20, k: 15)
-          let searched = search.query(q.baseAddress! + r * 20, in: x, width: 20, k: 15)
-          found += searched.filter { $0.0 <= exact.last!.0 }.count
+        for (r, row) in rows.enumerated() {
+          let exact = NearestNeighbors.query(q.baseAddress! + row * width, in: x, width: width, k: 15)
+          #expect(found[r].map(\.0) == exact.map(\.0) && found[r].map(\.1) == exact.map(\.1), "row \(row)")
         }
       }
     }
-    let recall = Double(found) / Double(queries.count * 15)
-    #expect(recall >= 0.95, "recall \(recall)")
   }
 
   /// Save → load → apply gives the same columns bit for bit; a refit with the same seed gives the same embedding.

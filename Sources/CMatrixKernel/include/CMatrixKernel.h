@@ -19,4 +19,14 @@ void mk_rows_avx2_fma(long start, long end, long n, long k, const float *a, cons
 void mk_int8_gram_avx2(const int8_t *x, long n, long p, long row_start, long row_end, long j_start, long j_end,
                        int bound, int64_t *cross);
 
+/// out[i·candidate_count + j] = Σ (queries[i] − candidates[j])² for every query row i and candidate row j: int8 rows,
+/// row-major, `width` bytes each with width a multiple of 32 (zero-padded alike); query_count a multiple of 4;
+/// every value in 0…15 (so each difference is at most 15 in size). Exact. Call only when `mk_has_avx2_fma()` is 1.
+void mk_int8_squared_distances_avx2(const int8_t *queries, long query_count, const int8_t *candidates,
+                                    long candidate_count, long width, int32_t *out);
+
+/// UMAP's step on one pair of embedded points: x[d] += clamp(c·(x[d] − y[d]), −clip, clip)·alpha for d < dim, and
+/// y[d] −= the same when `both` is 1 (y is only read when 0). x and y must not overlap. Portable C.
+void mk_umap_step(float *restrict x, float *restrict y, long dim, float c, float alpha, float clip, int both);
+
 #endif

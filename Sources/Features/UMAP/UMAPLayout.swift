@@ -1,3 +1,4 @@
+import CMatrixKernel
 import Foundation
 import NeuralNetwork
 
@@ -60,11 +61,8 @@ struct UMAPLayout {
               let power = pow(d2, b - 1)  // d2^b = power · d2: one pow per attraction
               coefficient = -2 * a * b * power / (a * power * d2 + 1)
             }
-            for d in 0..<dim {
-              let g = min(max(coefficient * (h[j + d] - t[k + d]), -clip), clip) * alpha
-              h[j + d] += g
-              if moveOther { h[k + d] -= g }
-            }
+            Self.step(h.baseAddress! + j, from: t + k, by: coefficient, alpha: alpha, clip: clip, dim: dim,
+                      movingOther: moveOther ? h.baseAddress! + k : nil)
             nextSample[e] += schedule.epochsPerSample[e]
             let negatives = Int((now - nextNegative[e]) / perNegative[e])
             for _ in 0..<max(negatives, 0) {
@@ -73,7 +71,7 @@ struct UMAPLayout {
               let n2 = Self.squaredDistance(h.baseAddress! + j, t + o, dim)
               if n2 > 0 {
                 let c = 2 * b / ((0.001 + n2) * (a * pow(n2, b) + 1))
-                for d in 0..<dim { h[j + d] += min(max(c * (h[j + d] - t[o + d]), -clip), clip) * alpha }
+                Self.step(h.baseAddress! + j, from: t + o, by: c, alpha: alpha, clip: clip, dim: dim, movingOther: nil)
               }
             }
             nextNegative[e] += Double(max(negatives, 0)) * perNegative[e]
@@ -83,13 +81,41 @@ struct UMAPLayout {
     }
   }
 
+  /// Σ (x − y)² over `dim` coordinates, 8 lanes at a time (a fixed order, so the same on every run).
   @inline(__always)
   static func squaredDistance(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ dim: Int) -> Float {
-    var sum: Float = 0
-    for d in 0..<dim {
+    var lanes = SIMD8<Float>()
+    var d = 0
+    while d + 8 <= dim {
+      let diff = Self.load(x + d) - Self.load(y + d)
+      lanes += diff * diff
+      d += 8
+    }
+    var sum = lanes.sum()
+    while d < dim {
       let diff = x[d] - y[d]
       sum += diff * diff
+      d += 1
     }
     return sum
   }
+
+  /// x += clip(c · (x − y)) · alpha per coordinate, and `other` (y's own storage, when it moves too) −= the same;
+  /// nothing when c is 0 (the rows may then be one row).
+  @inline(__always)
+  static func step(
+    _ x: UnsafeMutablePointer<Float>, from y: UnsafePointer<Float>, by c: Float, alpha: Float, clip: Float, dim: Int,
+    movingOther other: UnsafeMutablePointer<Float>?
+  ) {
+    guard c != 0 else { return }
+    mk_umap_step(x, other ?? UnsafeMutablePointer(mutating: y), dim, c, alpha, clip, other == nil ? 0 : 1)
+  }
+
+  @inline(__always)
+  static func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+  }
+
+  @inline(__always)
+  static func load(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> { load(UnsafePointer(p)) }
 }

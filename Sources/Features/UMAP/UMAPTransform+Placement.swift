@@ -10,12 +10,20 @@ extension UMAPTransform {
     let columns = try inputColumns(in: dataset)
     let k = settings.components
     var out = [Float](repeating: 0, count: dataset.rowCount * k)
+    let search = ExactNeighbors(sample)
     let block = 1024
     for start in stride(from: 0, to: dataset.rowCount, by: block) {
       let rows = Int8Rows(dataset, columns: columns, rows: Array(start..<min(dataset.rowCount, start + block)))
       let placed = SendableBox([[Float]](repeating: [], count: rows.count))
       DispatchQueue.concurrentPerform(iterations: 2) { worker in
-        for r in stride(from: worker, to: rows.count, by: 2) { placed.set(r, place(rows.row(r))) }
+        let half = (rows.count + 1) / 2
+        let mine = worker == 0 ? 0..<half : half..<rows.count
+        let known = mine.map { fittedEmbedding(rows.row($0)) }
+        for (r, embedding) in zip(mine, known) { if let embedding { placed.set(r, embedding) } }
+        let new = zip(mine, known).filter { $0.1 == nil }.map(\.0)
+        for (r, neighbours) in zip(new, search.nearest(rows, rows: new, k: settings.neighbors)) {
+          placed.set(r, place(neighbours, seed: settings.seed ^ Self.hash(rows.row(r))))
+        }
       }
       for (r, values) in placed.value.enumerated() {
         out.replaceSubrange(((start + r) * k)..<((start + r + 1) * k), with: values)
@@ -24,22 +32,19 @@ extension UMAPTransform {
     return out
   }
 
-  /// One new row placed as umap-learn's `transform`: its `neighbors` nearest fitted rows (exactly, or by
-  /// `SearchGraph` when many rows were fitted), memberships by
-  /// `smooth_knn_dist` with local connectivity 0, the membership-weighted mean of their embeddings as the
-  /// start, then a third of the fit's epochs of SGD (step 1/4) with the fitted embedding fixed. The edge
-  /// weights' maximum and the random stream (seeded by the settings' seed and the row's values) are this
-  /// row's own, where umap-learn shares them across the batch.
-  func place(_ row: ArraySlice<Int8>) -> [Float] {
+  /// The embedding of a row equal to a fitted row (its first copy's), nil for any other row.
+  func fittedEmbedding(_ row: ArraySlice<Int8>) -> [Float]? {
     let k = settings.components
-    if let i = fittedRow[row] { return Array(embedding[(i * k)..<((i + 1) * k)]) }
-    let seed = settings.seed ^ Self.hash(row)
-    let neighbours = row.withUnsafeBufferPointer { q in
-      sample.values.withUnsafeBufferPointer { x in
-        searchGraph?.query(q.baseAddress!, in: x, width: sample.width, k: settings.neighbors)
-          ?? NearestNeighbors.query(q.baseAddress!, in: x, width: sample.width, k: settings.neighbors)
-      }
-    }
+    return fittedRow[row].map { i in Array(embedding[(i * k)..<((i + 1) * k)]) }
+  }
+
+  /// One new row placed as umap-learn's `transform`, from its `neighbors` nearest fitted rows (exact, as
+  /// (squared distance, fitted row)): memberships by `smooth_knn_dist` with local connectivity 0, the
+  /// membership-weighted mean of their embeddings as the start, then a third of the fit's epochs of SGD (step
+  /// 1/4) with the fitted embedding fixed. The edge weights' maximum and the random stream (`seed`: the
+  /// settings' seed and the row's values) are this row's own, where umap-learn shares them across the batch.
+  func place(_ neighbours: [(Int32, Int32)], seed: UInt64) -> [Float] {
+    let k = settings.components
     let distances = neighbours.map { Double($0.0).squareRoot() }
     let (sigmas, rhos) = FuzzySimplicialSet.smoothDistances(distances, k: distances.count, localConnectivity: 0)
     let weights = distances.map { FuzzySimplicialSet.membership($0, sigma: sigmas[0], rho: rhos[0]) }

@@ -22,13 +22,8 @@ public struct UMAPTransform: FeatureTransform {
   public let embedding: [Float]
   /// How the layout was initialised: `spectral`, or `random` when the spectral iteration failed.
   public let initialisation: String
-  /// The fitted rows' k-NN graph (`rows × neighbors` indices, each row's own first).
-  let knn: [Int32]
   /// The fitted row of each distinct fitted feature row (its first occurrence).
   let fittedRow: [ArraySlice<Int8>: Int]
-  /// New rows' neighbours are searched on the k-NN graph when as many rows were fitted as an exact k-NN
-  /// graph would not have been computed on; below that, exactly.
-  let searchGraph: SearchGraph?
 
   public var outputNames: [String] { (1...settings.components).map(Self.name) }
 
@@ -36,8 +31,7 @@ public struct UMAPTransform: FeatureTransform {
   public static func name(_ k: Int) -> String { "feature_umap_" + String(format: "%03d", k) }
 
   init(
-    inputNames: [String], settings: UMAPSettings, curve: CurveParameters, sample: Int8Rows, knn: [Int32],
-    embedding: [Float],
+    inputNames: [String], settings: UMAPSettings, curve: CurveParameters, sample: Int8Rows, embedding: [Float],
     initialisation: String
   ) {
     self.inputNames = inputNames
@@ -46,8 +40,6 @@ public struct UMAPTransform: FeatureTransform {
     self.sample = sample
     self.embedding = embedding
     self.initialisation = initialisation
-    self.knn = knn
-    searchGraph = sample.count < NearestNeighbors.exactBelow ? nil : SearchGraph(knn: knn, k: settings.neighbors)
     var fittedRow: [ArraySlice<Int8>: Int] = [:]
     for i in (0..<sample.count).reversed() { fittedRow[sample.row(i)] = i }
     self.fittedRow = fittedRow
@@ -84,8 +76,7 @@ public struct UMAPTransform: FeatureTransform {
       &embedding, tail: nil, tailCount: sample.count, dim: settings.components,
       schedule: .init(edges, epochs: epochs), epochs: epochs, rng: &rng)
     return UMAPTransform(
-      inputNames: dataset.featureNames, settings: settings, curve: curve, sample: sample, knn: graph.indices,
-      embedding: embedding,
+      inputNames: dataset.featureNames, settings: settings, curve: curve, sample: sample, embedding: embedding,
       initialisation: spectral == nil ? "random (the spectral iteration gave no finite vectors)" : "spectral")
   }
 
@@ -133,7 +124,7 @@ public struct UMAPTransform: FeatureTransform {
     try FeatureTransforms.savedJSON(Saved(self))
   }
 
-  /// The saved form: settings, curve, the fitted rows' int8 values, k-NN graph and embedding (as raw bytes).
+  /// The saved form: settings, curve, the fitted rows' int8 values and embedding (as raw bytes).
   struct Saved: Codable {
     var spec: String
     var inputNames: [String]
@@ -141,7 +132,6 @@ public struct UMAPTransform: FeatureTransform {
     var curve: CurveParameters
     var initialisation: String
     var sample: Data
-    var knn: Data
     var embedding: Data
 
     init(_ t: UMAPTransform) {
@@ -151,7 +141,6 @@ public struct UMAPTransform: FeatureTransform {
       curve = t.curve
       initialisation = t.initialisation
       sample = t.sample.values.withUnsafeBytes { Data($0) }
-      knn = Data(t.knn.flatMap { withUnsafeBytes(of: UInt32(bitPattern: $0).littleEndian, Array.init) })
       embedding = Data(t.embedding.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) })
     }
 
@@ -159,16 +148,12 @@ public struct UMAPTransform: FeatureTransform {
       let width = inputNames.count
       let k = settings.components
       let rows = width > 0 ? sample.count / width : 0
-      guard width > 0, sample.count % width == 0, embedding.count == rows * k * 4,
-        knn.count == rows * settings.neighbors * 4
-      else { throw FeatureTransformError.notATransform(source) }
-      let indices = Self.words(knn).map { Int32(bitPattern: $0) }
-      guard indices.allSatisfy({ (0..<Int32(rows)).contains($0) }) else {
+      guard width > 0, sample.count % width == 0, embedding.count == rows * k * 4 else {
         throw FeatureTransformError.notATransform(source)
       }
       return UMAPTransform(
         inputNames: inputNames, settings: settings, curve: curve,
-        sample: Int8Rows(width: width, values: sample.map { Int8(bitPattern: $0) }), knn: indices,
+        sample: Int8Rows(width: width, values: sample.map { Int8(bitPattern: $0) }),
         embedding: Self.words(embedding).map(Float.init(bitPattern:)), initialisation: initialisation)
     }
 
