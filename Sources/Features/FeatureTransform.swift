@@ -168,10 +168,17 @@ extension Dataset {
     if let clash = other.featureNames.first(where: { featureIndex(named: $0) != nil }) {
       throw FeatureTransformError.duplicateFeature(clash)
     }
-    let columns = (0..<featureCount).map(features.columnArray) + (0..<other.featureCount).map(other.features.columnArray)
+    let sources = (0..<featureCount).map { (features, $0) } + (0..<other.featureCount).map { (other.features, $0) }
+    let matrix = ColumnMajorMatrix<Int8>(rowCount: rowCount, columnCount: sources.count) { out in
+      for (k, (source, j)) in sources.enumerated() {  // column by column: no second copy of the data set
+        source.withUnsafeColumn(j) { column in
+          _ = UnsafeMutableBufferPointer(rebasing: out[(k * rowCount)..<((k + 1) * rowCount)]).initialize(from: column)
+        }
+      }
+    }
     return Dataset(
       ids: ids, eras: eras, eraRanges: eraRanges, featureNames: featureNames + other.featureNames,
-      features: ColumnMajorMatrix(columns: columns, rowCount: rowCount), targetNames: targetNames, targets: targets,
+      features: matrix, targetNames: targetNames, targets: targets,
       dataTypes: dataTypes)
   }
 }

@@ -29,4 +29,7 @@ void mk_int8_squared_distances_avx2(const int8_t *queries, long query_count, con
 /// y[d] −= the same when `both` is 1 (y is only read when 0). x and y must not overlap. Portable C.
 void mk_umap_step(float *restrict x, float *restrict y, long dim, float c, float alpha, float clip, int both);
 
+/// y[i] += a·x[i] for i < n, in order (x and y must not overlap). Portable C.
+void mk_axpy_f64(double *restrict y, const double *restrict x, double a, long n);
+
 #endif

@@ -143,3 +143,9 @@ struct SendablePointer<T>: @unchecked Sendable {
   let pointer: UnsafePointer<T>
   init(_ pointer: UnsafePointer<T>) { self.pointer = pointer }
 }
+
+/// A pointer several threads write through, each at its own disjoint elements.
+struct SendableMutablePointer<T>: @unchecked Sendable {
+  let pointer: UnsafeMutablePointer<T>
+  init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
+}
