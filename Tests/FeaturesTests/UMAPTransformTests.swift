@@ -67,6 +67,19 @@ import Testing
     #expect(recall >= 0.95, "recall \(recall)")
   }
 
+  /// The fit's exact graph by the AVX2 kernel is the Swift loop's (distances and indices), with copies of a row
+  /// among the rows: each row's nearest others, itself left out, ties to the lower index.
+  @Test func kernelGraphIsTheLoopsGraph() {
+    let data = Self.clusterData(eras: 1, rowsPerEra: 600, features: 40, clusters: 10, seed: 3).data
+    let rows = Int8Rows(data, columns: Array(0..<40), rows: Array(0..<data.rowCount) + [5, 5, 7])
+    #expect(ExactNeighbors.kernelMeasures(rows))
+    let loop = NearestNeighbors.exact(rows, k: 14)
+    let kernel = NearestNeighbors.exactByKernel(rows, k: 14)
+    #expect(kernel.map { $0.map(\.0) } == loop.map { $0.map(\.0) })
+    #expect(kernel.map { $0.map(\.1) } == loop.map { $0.map(\.1) })
+    #expect(kernel[600].prefix(2).map(\.1) == [5, 601])
+  }
+
   /// New rows' neighbours by the AVX2 kernel are exactly the Swift loop's (distances and indices, ties to the
   /// lower index): widths below, at and above a 32-byte step, query counts not a multiple of 4, duplicate
   /// candidates, and a row with a value outside 0…15 (measured by the loop).

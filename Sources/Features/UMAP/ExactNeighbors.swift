@@ -16,8 +16,13 @@ struct ExactNeighbors: Sendable {
   init(_ candidates: Int8Rows) {
     self.candidates = candidates
     paddedWidth = (candidates.width + 31) / 32 * 32
-    let usable = mk_has_avx2_fma() == 1 && candidates.values.allSatisfy(Self.kernelRange.contains)
-    padded = usable ? Self.pad(candidates, rows: 0..<candidates.count, to: paddedWidth) : nil
+    padded = Self.kernelMeasures(candidates) ? Self.pad(candidates, rows: 0..<candidates.count, to: paddedWidth) : nil
+  }
+
+  /// Whether the kernel can measure distances between these rows: the CPU has AVX2 and every value lies in
+  /// `kernelRange`.
+  static func kernelMeasures(_ rows: Int8Rows) -> Bool {
+    mk_has_avx2_fma() == 1 && rows.values.allSatisfy(kernelRange.contains)
   }
 
   /// Whether distances to these candidates come from the kernel.

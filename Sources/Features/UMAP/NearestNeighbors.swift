@@ -3,9 +3,10 @@ import NeuralNetwork
 
 /// Each row's k nearest rows (Euclidean over int8 features), itself first, as umap-learn's k-NN graph.
 ///
-/// Exact (all pairs) below `exactBelow` rows, as umap-learn does under 4096 rows; NN-descent above (random
-/// initial neighbours, then local joins of sampled new/old candidates until fewer than 0.1 % of the
-/// entries change). Ties are broken by row index, so the graph is deterministic.
+/// Exact (all pairs) below `kernelExactBelow` rows when the AVX2 int8 kernel can measure them (Numerai's 0…4
+/// values), else below 4096 rows as umap-learn does; NN-descent above (random initial neighbours, then local
+/// joins of sampled new/old candidates until fewer than 0.1 % of the entries change), which at hundreds of
+/// features finds fewer of the true neighbours. Ties are broken by row index, so the graph is deterministic.
 struct NearestNeighbors: Sendable {
   /// Neighbours per row, the row itself included.
   let k: Int
@@ -14,14 +15,19 @@ struct NearestNeighbors: Sendable {
   /// `rows × k` Euclidean distances, matching `indices`.
   let distances: [Double]
 
-  /// The row count under which the graph is computed exactly.
+  /// The row count under which the graph is computed exactly by the Swift loop.
   static let exactBelow = 4096
+  /// The row count under which the graph is computed exactly by the AVX2 kernel (rows² × features int8
+  /// products: 20 k rows × 705 features take seconds).
+  static let kernelExactBelow = 65_536
 
-  /// The `k` nearest rows of every row of `rows`.
-  static func graph(of rows: Int8Rows, k: Int, seed: UInt64, exactBelow: Int = exactBelow) -> NearestNeighbors {
+  /// The `k` nearest rows of every row of `rows`; `exactBelow` (when given) replaces the row count under
+  /// which the graph is exact.
+  static func graph(of rows: Int8Rows, k: Int, seed: UInt64, exactBelow: Int? = nil) -> NearestNeighbors {
+    let kernel = ExactNeighbors.kernelMeasures(rows)
     let others: [[(Int32, Int32)]]
-    if rows.count < exactBelow {
-      others = exact(rows, k: k - 1)
+    if rows.count < exactBelow ?? (kernel ? kernelExactBelow : Self.exactBelow) {
+      others = kernel ? exactByKernel(rows, k: k - 1) : exact(rows, k: k - 1)
     } else {
       var descent = NNDescent(rows: rows, k: k - 1, seed: seed)
       others = descent.run()
@@ -62,6 +68,21 @@ struct NearestNeighbors: Sendable {
           }
           out.set(i, best.sorted())
         }
+      }
+    }
+    return out.value
+  }
+
+  /// `exact`'s neighbours measured by `ExactNeighbors` (the AVX2 kernel), half of the rows on each core: each row's
+  /// `k + 1` nearest rows without itself (or, among more than `k` copies of it, the first `k`).
+  static func exactByKernel(_ rows: Int8Rows, k: Int) -> [[(Int32, Int32)]] {
+    let search = ExactNeighbors(rows)
+    let out = SendableBox([[(Int32, Int32)]](repeating: [], count: rows.count))
+    let half = (rows.count + 1) / 2
+    DispatchQueue.concurrentPerform(iterations: 2) { worker in
+      let mine = Array(worker == 0 ? 0..<half : half..<rows.count)
+      for (i, nearest) in zip(mine, search.nearest(rows, rows: mine, k: k + 1)) {
+        out.set(i, Array(nearest.filter { $0.1 != Int32(i) }.prefix(k)))
       }
     }
     return out.value

@@ -49,11 +49,12 @@ public struct UMAPTransform: FeatureTransform {
   /// - Throws: `FeatureTransformError.badSpec` for settings out of range, no features, or no more rows than
   ///   neighbours.
   public static func fit(_ settings: UMAPSettings, on dataset: Dataset) throws -> UMAPTransform {
-    try fit(settings, on: dataset, exactBelow: NearestNeighbors.exactBelow)
+    try fit(settings, on: dataset, exactBelow: nil)
   }
 
-  /// `fit`, with the k-NN graph exact below `exactBelow` fitted rows and by NN-descent above.
-  static func fit(_ settings: UMAPSettings, on dataset: Dataset, exactBelow: Int) throws -> UMAPTransform {
+  /// `fit`, with the k-NN graph exact below `exactBelow` fitted rows (nil: `NearestNeighbors`' own choice) and
+  /// by NN-descent above.
+  static func fit(_ settings: UMAPSettings, on dataset: Dataset, exactBelow: Int?) throws -> UMAPTransform {
     try settings.validate()
     let spec = "umap:\(settings.components)"
     guard dataset.featureCount > 0 else {
