@@ -58,7 +58,17 @@ def our_embedding(applied_path, out_path):
     np.save(out_path, np.column_stack([t.column(c).to_numpy() for c in names]))
 
 
+def install_peers():
+    """pip-installs the peers this script runs when they are missing."""
+    try:
+        import numpy, pyarrow, sklearn, umap  # noqa: F401
+    except ImportError:
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "numpy",
+                        "pyarrow", "scikit-learn", "umap-learn"], check=True)
+
+
 def main():
+    install_peers()
     parser = argparse.ArgumentParser()
     parser.add_argument("binary")
     parser.add_argument("--eras", type=int, default=20)
